@@ -2,7 +2,7 @@
 # Runs every test runner (unit, browser, end-to-end) and prints one closing line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
-bash scripts/ensure-system-deps.sh
+bash scripts/ensure-system-deps.sh || exit 1
 out=tests/.artifacts/results
 rm -rf "$out" && mkdir -p "$out"
 status=0
