@@ -39,7 +39,7 @@ export function decodePngToRgba(bytes: Uint8Array, maxSide: number = MAX_IMAGE_S
   }
   let png;
   try {
-    png = decode(bytes);
+    png = decode(bytes, { checkCrc: true });
   } catch (error) {
     throw new PngError(`is a damaged PNG image (${error instanceof Error ? error.message : String(error)})`);
   }
