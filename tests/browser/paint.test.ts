@@ -1,0 +1,216 @@
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import PaintCanvas from '../../src/lib/components/paint/PaintCanvas.svelte';
+import { addStroke, createDocument, importPainting, type PaintDocument, type Stroke } from '../../src/lib/paint/document';
+import { scaleImageFileToDataUrl } from '../../src/lib/paint/import';
+import { loadImportedPainting, renderMask, renderPainting } from '../../src/lib/paint/render';
+import { PaintRenderer } from '../../src/lib/paint/renderer';
+import { DEFAULT_TOOL } from '../../src/lib/paint/tools';
+
+const WIDTH = 64;
+const HEIGHT = 48;
+const KEYFRAME_RGB = [90, 120, 150] as const;
+
+/** A keyframe with a horizontal gradient, so that a wrong pixel shows as a wrong value. */
+function keyframe(): ImageData {
+  const image = new ImageData(WIDTH, HEIGHT);
+  for (let y = 0; y < HEIGHT; y++) {
+    for (let x = 0; x < WIDTH; x++) {
+      const offset = (y * WIDTH + x) * 4;
+      image.data.set([KEYFRAME_RGB[0] + x, KEYFRAME_RGB[1], KEYFRAME_RGB[2] + y, 255], offset);
+    }
+  }
+  return image;
+}
+
+function pixel(image: ImageData, x: number, y: number): number[] {
+  const offset = (y * image.width + x) * 4;
+  return Array.from(image.data.subarray(offset, offset + 4));
+}
+
+function horizontal(overrides: Partial<Stroke>, y = 24, from = 12, to = 52): Stroke {
+  const points: Stroke['points'] = [];
+  for (let x = from; x <= to; x += 2) points.push([x, y, 0.5]);
+  return { layer: 'paint', tool: 'brush', color: '#ff0000', size: 10, opacity: 1, points, pointerType: 'mouse', ...overrides };
+}
+
+function paintingOf(doc: PaintDocument, imported: ImageBitmap | null = null): ImageData {
+  const ctx = new OffscreenCanvas(doc.width, doc.height).getContext('2d')!;
+  renderPainting(ctx, keyframe(), doc, imported);
+  return ctx.getImageData(0, 0, doc.width, doc.height);
+}
+
+function maskOf(doc: PaintDocument): ImageData | null {
+  return renderMask(new OffscreenCanvas(doc.width, doc.height).getContext('2d')!, doc);
+}
+
+describe('rendering a paint document', () => {
+  it('puts the brush colour where the stroke went and the keyframe everywhere else', () => {
+    const painting = paintingOf(addStroke(createDocument(WIDTH, HEIGHT), horizontal({})));
+    expect(pixel(painting, 32, 24)).toEqual([255, 0, 0, 255]);
+    expect(pixel(painting, 32, 5)).toEqual(pixel(keyframe(), 32, 5));
+    expect(pixel(painting, 2, 24)).toEqual(pixel(keyframe(), 2, 24));
+  });
+
+  it('blends a half-opaque stroke with the keyframe', () => {
+    const painting = paintingOf(addStroke(createDocument(WIDTH, HEIGHT), horizontal({ opacity: 0.5 })));
+    const [red, green] = pixel(painting, 32, 24);
+    expect(red).toBeGreaterThan(150);
+    expect(red).toBeLessThan(250);
+    expect(green).toBeGreaterThan(45);
+    expect(green).toBeLessThan(75);
+  });
+
+  it('restores the keyframe under the eraser, not transparency', () => {
+    let doc = createDocument(WIDTH, HEIGHT);
+    doc = addStroke(doc, horizontal({ size: 30 }));
+    doc = addStroke(doc, { ...horizontal({ tool: 'eraser', size: 8 }, 24, 30, 40) });
+    const painting = paintingOf(doc);
+    expect(pixel(painting, 35, 24)).toEqual(pixel(keyframe(), 35, 24));
+    expect(pixel(painting, 15, 24)).toEqual([255, 0, 0, 255]);
+  });
+
+  it('renders the mask white only under mask strokes, and null when there are none', () => {
+    let doc = addStroke(createDocument(WIDTH, HEIGHT), horizontal({}));
+    expect(maskOf(doc)).toBeNull();
+    doc = addStroke(doc, horizontal({ layer: 'mask', color: '#123456', opacity: 0.2 }, 10));
+    const mask = maskOf(doc)!;
+    expect(pixel(mask, 32, 10)).toEqual([255, 255, 255, 255]);
+    expect(pixel(mask, 32, 40)).toEqual([0, 0, 0, 255]);
+    expect(pixel(mask, 32, 24)).toEqual([0, 0, 0, 255]);
+    // Mask strokes never show in the painting.
+    expect(pixel(paintingOf(doc), 32, 10)).toEqual(pixel(keyframe(), 32, 10));
+    // A mask erased away is no mask: learn everywhere.
+    const erased = addStroke(doc, horizontal({ layer: 'mask', tool: 'eraser', size: 40 }, 10, 0, 64));
+    expect(maskOf(erased)).toBeNull();
+  });
+
+  it('renders the same document to identical pixels, whether all at once or stroke by stroke', async () => {
+    let doc = createDocument(WIDTH, HEIGHT);
+    const strokes = [
+      horizontal({ size: 14, color: '#33aa55', opacity: 0.7 }, 12),
+      horizontal({ size: 6, pointerType: 'pen' }, 20),
+      horizontal({ tool: 'eraser', size: 5 }, 16, 20, 30),
+      horizontal({ layer: 'mask' }, 30)
+    ];
+    const renderer = new PaintRenderer(WIDTH, HEIGHT);
+    renderer.setBackground(keyframe());
+    for (const stroke of strokes) {
+      doc = addStroke(doc, stroke);
+      await renderer.setDocument(doc);
+    }
+    const once = paintingOf(doc);
+    expect(Array.from(paintingOf(doc).data)).toEqual(Array.from(once.data));
+    expect(Array.from(renderer.painting().data)).toEqual(Array.from(once.data));
+    expect(Array.from(renderer.mask()!.data)).toEqual(Array.from(maskOf(doc)!.data));
+    renderer.dispose();
+  });
+
+  it('imports a painting scaled to cover the keyframe, under later strokes, erasable to the keyframe', async () => {
+    // 200×100: red side bands around a blue centre; covering a 64×48 keyframe keeps the centre.
+    const source = new OffscreenCanvas(200, 100);
+    const sourceCtx = source.getContext('2d')!;
+    sourceCtx.fillStyle = '#ff0000';
+    sourceCtx.fillRect(0, 0, 200, 100);
+    sourceCtx.fillStyle = '#0000ff';
+    sourceCtx.fillRect(30, 0, 140, 100);
+    const dataUrl = await scaleImageFileToDataUrl(await source.convertToBlob(), WIDTH, HEIGHT);
+    let doc = importPainting(createDocument(WIDTH, HEIGHT), dataUrl);
+    doc = addStroke(doc, horizontal({ tool: 'eraser', size: 6 }, 40));
+    const imported = await loadImportedPainting(doc);
+    const painting = paintingOf(doc, imported);
+    expect(pixel(painting, 1, 1)).toEqual([0, 0, 255, 255]);
+    expect(pixel(painting, 62, 10)).toEqual([0, 0, 255, 255]);
+    expect(pixel(painting, 32, 40)).toEqual(pixel(keyframe(), 32, 40));
+    expect(() => paintingOf(doc, null)).toThrow(/loadImportedPainting/);
+  });
+
+  it('refuses a file that is not an image with a readable message', async () => {
+    await expect(scaleImageFileToDataUrl(new Blob(['hello']), WIDTH, HEIGHT)).rejects.toThrow(/not an image/);
+  });
+});
+
+describe('PaintCanvas', () => {
+  let host: HTMLDivElement | null = null;
+  let component: ReturnType<typeof mount> | null = null;
+
+  afterEach(() => {
+    if (component) unmount(component);
+    host?.remove();
+    component = null;
+    host = null;
+  });
+
+  function mountCanvas(props: Record<string, unknown>) {
+    host = document.createElement('div');
+    host.style.cssText = 'width: 320px; height: 240px; position: fixed; left: 0; top: 0;';
+    document.body.append(host);
+    component = mount(PaintCanvas, {
+      target: host,
+      props: { background: keyframe(), doc: createDocument(WIDTH, HEIGHT), tool: { ...DEFAULT_TOOL }, ...props } as never
+    });
+    flushSync();
+    return host.querySelector('canvas[aria-label="Painting"]') as HTMLCanvasElement;
+  }
+
+  /** Sends a pointer event at image pixel (x, y): the 64×48 keyframe fills the 320×240 box at 5×. */
+  function pointer(canvas: HTMLCanvasElement, type: string, x: number, y: number, pointerType = 'mouse'): void {
+    const box = canvas.parentElement!.getBoundingClientRect();
+    canvas.dispatchEvent(
+      new PointerEvent(type, {
+        bubbles: true,
+        cancelable: true,
+        pointerId: 1,
+        pointerType,
+        isPrimary: true,
+        button: type === 'pointermove' ? -1 : 0,
+        buttons: type === 'pointerup' ? 0 : 1,
+        pressure: type === 'pointerup' ? 0 : 0.5,
+        clientX: box.left + x * 5,
+        clientY: box.top + y * 5
+      })
+    );
+  }
+
+  async function shown(canvas: HTMLCanvasElement): Promise<void> {
+    await vi.waitFor(() => expect(canvas.style.visibility).toBe('visible'));
+  }
+
+  it('draws a stroke from pointer events and hands out the painting and the new document', async () => {
+    const onpaintingchange = vi.fn();
+    const onstrokeend = vi.fn();
+    const canvas = mountCanvas({ onpaintingchange, onstrokeend, tool: { ...DEFAULT_TOOL, color: '#00ff00', size: 40 } });
+    await shown(canvas);
+    pointer(canvas, 'pointerdown', 10, 24);
+    for (let x = 12; x <= 54; x += 3) pointer(canvas, 'pointermove', x, 24);
+    pointer(canvas, 'pointerup', 54, 24);
+
+    expect(onstrokeend).toHaveBeenCalledTimes(1);
+    const doc = onstrokeend.mock.calls[0][0] as PaintDocument;
+    expect(doc.strokes).toHaveLength(1);
+    expect(doc.strokes[0]).toMatchObject({ layer: 'paint', tool: 'brush', color: '#00ff00', size: 8 });
+    expect(doc.strokes[0].points[0]).toEqual([10, 24, 0.5]);
+
+    await vi.waitFor(() => expect(onpaintingchange).toHaveBeenCalled());
+    const [painting, mask] = onpaintingchange.mock.calls.at(-1)! as [ImageData, ImageData | null];
+    expect([painting.width, painting.height]).toEqual([WIDTH, HEIGHT]);
+    expect(pixel(painting, 32, 24)).toEqual([0, 255, 0, 255]);
+    expect(pixel(painting, 32, 4)).toEqual(pixel(keyframe(), 32, 4));
+    expect(mask).toBeNull();
+
+    const screen = canvas.getContext('2d')!.getImageData(0, 0, WIDTH, HEIGHT);
+    expect(pixel(screen, 32, 24)).toEqual([0, 255, 0, 255]);
+  });
+
+  it('picks the colour under the eyedropper from the painting', async () => {
+    const oneyedrop = vi.fn();
+    const canvas = mountCanvas({ oneyedrop, tool: { ...DEFAULT_TOOL, tool: 'eyedropper' } });
+    await shown(canvas);
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    pointer(canvas, 'pointerdown', 20, 30);
+    pointer(canvas, 'pointerup', 20, 30);
+    const [red, green, blue] = pixel(keyframe(), 20, 30);
+    const hex = (value: number) => value.toString(16).padStart(2, '0');
+    expect(oneyedrop).toHaveBeenLastCalledWith(`#${hex(red)}${hex(green)}${hex(blue)}`);
+  });
+});
