@@ -1,16 +1,11 @@
 import 'fake-indexeddb/auto';
 import { strToU8, unzipSync, zipSync } from 'fflate';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ARCHIVE_LIMITS, exportPreset, ImportError, importArchive, type ArchiveManifest } from '$lib/storage/archive';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ARCHIVE_LIMITS, exportPreset, exportStyle, ImportError, importArchive, type ArchiveManifest } from '$lib/storage/archive';
 import { closeLivebrushDb, livebrushDb } from '$lib/storage/db';
 import { encodeRgbaPng } from '$lib/storage/images';
 import { listPresets, loadPreset, savePreset } from '$lib/storage/presets';
-import { fakeWeights, freshIndexedDb, patternImage, styleSnapshot } from '../fixtures/storage/fixtures';
-
-vi.mock('$lib/storage/validators', async () => ({
-  readNetworkConfig: (await import('../fixtures/storage/fixtures')).fakeReadNetworkConfig,
-  checkStrokeDocument: (await import('$lib/paint/document')).parsePaintDocument
-}));
+import { freshIndexedDb, patternImage, styleSnapshot, TINY_NETWORK, tinyWeights, withFirstTensorShape } from '../fixtures/storage/fixtures';
 
 beforeEach(freshIndexedDb);
 afterEach(closeLivebrushDb);
@@ -24,7 +19,7 @@ async function storedPresets() {
 let validArchive: Uint8Array;
 beforeAll(async () => {
   await freshIndexedDb();
-  const saved = await savePreset(styleSnapshot(fakeWeights(), 2), 'Valid style');
+  const saved = await savePreset(styleSnapshot(tinyWeights(), 2), 'Valid style');
   validArchive = (await exportPreset(saved.id)).bytes;
   await closeLivebrushDb();
 });
@@ -80,7 +75,7 @@ async function expectRefused(bytes: Uint8Array, reason: RegExp): Promise<void> {
 
 describe('.livebrush export and import', () => {
   it('round-trips a style: same keyframes, strokes and stats, byte-equal weights', async () => {
-    const snapshot = styleSnapshot(fakeWeights({ name: 'tiny', widths: [3, 5] }), 2, 40, 30);
+    const snapshot = styleSnapshot(tinyWeights(2), 2, 40, 30);
     const saved = await savePreset(snapshot, 'Water colour');
     const exported = await exportPreset(saved.id);
     expect(exported.fileName).toBe('Water-colour.livebrush');
@@ -101,6 +96,16 @@ describe('.livebrush export and import', () => {
     const saved = await savePreset(snapshot, 'Sketch');
     const imported = await importArchive((await exportPreset(saved.id)).bytes);
     expect(imported.id).not.toBe(saved.id);
+    expect(await loadPreset(imported.id)).toEqual(snapshot);
+  });
+
+  it("exports the studio's current style without saving it first", async () => {
+    const snapshot = styleSnapshot(tinyWeights(), 1);
+    const exported = await exportStyle(snapshot, 'Unsaved: draft #2');
+    expect(exported.fileName).toBe('Unsaved-draft-2.livebrush');
+    expect(await listPresets()).toEqual([]);
+    const imported = await importArchive(exported.bytes);
+    expect(imported.name).toBe('Unsaved: draft #2');
     expect(await loadPreset(imported.id)).toEqual(snapshot);
   });
 
@@ -233,10 +238,14 @@ describe('broken .livebrush files are refused with a clear message and change no
     );
     await expectRefused(
       await tamper((files, m) => replaceFile(files, m, 'weights.lbw', strToU8('definitely not weights'))),
-      /its network weights are invalid: /
+      /its network weights are invalid: Not a Livebrush weights file/
     );
     await expectRefused(
-      await tamper((_, m) => void (m.network = { name: 'another', widths: [1] })),
+      await tamper((files, m) => replaceFile(files, m, 'weights.lbw', withFirstTensorShape(tinyWeights(), [3, 3, 3, 99]))),
+      /its network weights are invalid: Tensor .* has shape \[3,3,3,99\], expected/
+    );
+    await expectRefused(
+      await tamper((_, m) => void (m.network = { ...TINY_NETWORK, stemFilters: 8 })),
       /describes a different network than its weights file holds/
     );
   });

@@ -12,19 +12,14 @@ import {
   savePreset
 } from '$lib/storage/presets';
 import { decodePngToRgba } from '$lib/storage/images';
-import { fakeReadNetworkConfig, fakeWeights, freshIndexedDb, styleSnapshot } from '../fixtures/storage/fixtures';
-
-vi.mock('$lib/storage/validators', async () => ({
-  readNetworkConfig: (await import('../fixtures/storage/fixtures')).fakeReadNetworkConfig,
-  checkStrokeDocument: (await import('$lib/paint/document')).parsePaintDocument
-}));
+import { freshIndexedDb, styleSnapshot, TINY_NETWORK, tinyWeights } from '../fixtures/storage/fixtures';
 
 beforeEach(freshIndexedDb);
 afterEach(closeLivebrushDb);
 
 describe('presets', () => {
   it('saves a style and loads back exactly the same keyframes, strokes, weights and stats', async () => {
-    const snapshot = styleSnapshot(fakeWeights(), 2);
+    const snapshot = styleSnapshot(tinyWeights(), 2);
     const saved = await savePreset(snapshot, '  Neon   night ');
     expect(saved.name).toBe('Neon night');
     expect(saved.steps).toBe(120);
@@ -32,7 +27,7 @@ describe('presets', () => {
     expect(loaded).toEqual(snapshot);
     expect(loaded.keyframes[1].mask).toBeNull();
     const record = await readPresetRecord(saved.id);
-    expect(record.network).toEqual(fakeReadNetworkConfig(snapshot.weights!));
+    expect(record.network).toEqual(TINY_NETWORK);
     expect(record.keyframes[0].painting.png.type).toBe('image/png');
   });
 
@@ -56,18 +51,18 @@ describe('presets', () => {
   });
 
   it('duplicates a style into an independent copy', async () => {
-    const original = await savePreset(styleSnapshot(fakeWeights(), 1), 'Ink');
+    const original = await savePreset(styleSnapshot(tinyWeights(), 1), 'Ink');
     const copy = await duplicatePreset(original.id);
     expect(copy.id).not.toBe(original.id);
     expect(copy.name).toBe('Ink copy');
     expect(await loadPreset(copy.id)).toEqual(await loadPreset(original.id));
     await deletePreset(original.id);
-    expect((await loadPreset(copy.id)).weights).toEqual(fakeWeights());
+    expect((await loadPreset(copy.id)).weights).toEqual(tinyWeights());
   });
 
   it('deletes a style and Undo puts it back unchanged', async () => {
     const keep = await savePreset(styleSnapshot(null, 1), 'Keep');
-    const gone = await savePreset(styleSnapshot(fakeWeights(), 2), 'Gone');
+    const gone = await savePreset(styleSnapshot(tinyWeights(), 2), 'Gone');
     const before = await loadPreset(gone.id);
     const deleted = await deletePreset(gone.id);
     expect((await listPresets()).map((p) => p.id)).toEqual([keep.id]);
@@ -85,7 +80,7 @@ describe('presets', () => {
   });
 
   it('maps a full disk to "Storage is full" and leaves the gallery exactly as it was', async () => {
-    const existing = await savePreset(styleSnapshot(fakeWeights(), 1), 'Existing');
+    const existing = await savePreset(styleSnapshot(tinyWeights(), 1), 'Existing');
     const before = await (await livebrushDb()).getAll('presets');
 
     const add = vi.spyOn(IDBObjectStore.prototype, 'add').mockImplementation(() => {
@@ -95,7 +90,7 @@ describe('presets', () => {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     });
     try {
-      await expect(savePreset(styleSnapshot(fakeWeights(), 2), 'Too big')).rejects.toThrow(/^Storage is full/);
+      await expect(savePreset(styleSnapshot(tinyWeights(), 2), 'Too big')).rejects.toThrow(/^Storage is full/);
       await expect(duplicatePreset(existing.id)).rejects.toThrow(/^Storage is full/);
       await expect(renamePreset(existing.id, 'Renamed')).rejects.toThrow(/^Storage is full/);
     } finally {

@@ -1,9 +1,19 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import * as v from 'valibot';
 import type { RgbaImage } from '$lib/ml/types';
+import type { StyleSnapshot } from '$lib/studio/types';
 import type { PngImage, PresetKeyframeRecord, PresetRecord, TrainingStats } from './db';
 import { decodePngToRgba, downscale, encodeRgbaPng, MAX_IMAGE_SIDE, PngError } from './images';
-import { addPresetRecord, MAX_NAME_LENGTH, nextTimestamp, pngBlob, readPresetRecord, type PresetSummary } from './presets';
+import {
+  addPresetRecord,
+  buildPresetRecord,
+  MAX_NAME_LENGTH,
+  nextTimestamp,
+  pngBlob,
+  readPresetRecord,
+  summarize,
+  type PresetSummary
+} from './presets';
 import { checkStrokeDocument, readNetworkConfig } from './validators';
 
 /** The `format` every Livebrush style manifest declares. */
@@ -99,7 +109,15 @@ type ImageEntry = v.InferOutput<typeof imageEntrySchema>;
 
 /** Packs the saved style `id` into a `.livebrush` file (images and weights exactly as stored). */
 export async function exportPreset(id: string): Promise<ExportedStyle> {
-  const record = await readPresetRecord(id);
+  return archiveRecord(await readPresetRecord(id));
+}
+
+/** Packs the studio's current style into a `.livebrush` file named `name`, without saving it. */
+export async function exportStyle(snapshot: StyleSnapshot, name: string): Promise<ExportedStyle> {
+  return archiveRecord(buildPresetRecord(snapshot, name));
+}
+
+async function archiveRecord(record: PresetRecord): Promise<ExportedStyle> {
   const files: Zippable = {};
   const addFile = async (file: string, bytes: Uint8Array, compress: boolean): Promise<FileEntry> => {
     files[file] = [bytes, { level: compress ? 6 : 0 }];
@@ -151,8 +169,7 @@ export async function importArchive(bytes: Uint8Array): Promise<PresetSummary> {
     stats: style.stats
   };
   await addPresetRecord(record);
-  const { id, name, created, updated, thumbnail } = record;
-  return { id, name, created, updated, thumbnail, steps: record.weights ? record.stats.steps : 0 };
+  return summarize(record);
 }
 
 /** Reads and validates a `.livebrush` file without storing anything; throws ImportError for any fault. */

@@ -35,12 +35,22 @@ export function cleanPresetName(name: string): string {
 
 /** Saves the studio's style under `name` as a new preset (one transaction: all of it or nothing). */
 export async function savePreset(snapshot: StyleSnapshot, name: string): Promise<PresetSummary> {
+  const record = buildPresetRecord(snapshot, name);
+  await addPresetRecord(record);
+  return summarize(record);
+}
+
+/**
+ * The preset record of a style, PNGs encoded, not stored (savePreset stores it; export zips it).
+ * Throws a message for the person if the name is unusable or the style has no keyframe.
+ */
+export function buildPresetRecord(snapshot: StyleSnapshot, name: string): PresetRecord {
   const cleanName = cleanPresetName(name);
   if (snapshot.keyframes.length === 0) throw new Error('Capture a keyframe and paint on it before saving a style.');
   const now = nextTimestamp();
-  // Everything slow (PNG encoding) happens before the transaction opens: IndexedDB commits a
+  // Everything slow (PNG encoding) happens before any transaction opens: IndexedDB commits a
   // transaction as soon as it waits on anything else.
-  const record: PresetRecord = {
+  return {
     id: crypto.randomUUID(),
     name: cleanName,
     created: now,
@@ -56,8 +66,6 @@ export async function savePreset(snapshot: StyleSnapshot, name: string): Promise
     weights: snapshot.weights ? snapshot.weights.slice() : null,
     stats: { ...snapshot.stats }
   };
-  await addPresetRecord(record);
-  return summarize(record);
 }
 
 /** Every saved style, most recently updated first. */
@@ -175,7 +183,8 @@ function abortQuietly(tx: { abort(): void }): void {
   }
 }
 
-function summarize(record: PresetRecord): PresetSummary {
+/** What the gallery shows of a stored record. */
+export function summarize(record: PresetRecord): PresetSummary {
   const { id, name, created, updated, thumbnail, stats } = record;
   return { id, name, created, updated, thumbnail, steps: record.weights ? stats.steps : 0 };
 }
