@@ -15,3 +15,9 @@ export interface KeyframeExample {
 
 /** The TensorFlow.js backends Livebrush can run on, fastest first. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** KeyframeExample plus the auxiliary Gaussian-mixture image (src/lib/ml/aux.ts) for 6-channel networks. */
+export interface AuxKeyframeExample extends KeyframeExample {
+  /** RGB of the auxiliary channels for this keyframe, same size as `input`. */
+  aux: RgbaImage;
+}

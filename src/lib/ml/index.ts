@@ -1,0 +1,23 @@
+/** The ML core's public API: networks, training, stylization, weights files, backends. */
+export { NETWORKS, DEFAULT_TRAINING, PERCEPTUAL_LOSSES, parseNetworkConfig, sizeMultiple } from './config';
+export type { NetworkConfig, TrainingConfig, PerceptualLoss } from './config';
+export { initBackend, setWasmFileUrls, DEFAULT_BACKENDS } from './backend';
+export type { BackendOptions } from './backend';
+export { registerGradients } from './gradients';
+export { registerWasmGradientKernels } from './wasm-kernels';
+export { createGenerator, countParameters, countMacsPerPixel } from './generator';
+export type { Generator } from './generator';
+export { createDiscriminator } from './discriminator';
+export type { Discriminator } from './discriminator';
+export { createPerceptualLoss, l1Loss, lsganLoss } from './losses';
+export { AdamWithDecay } from './optimizer';
+export { PatchSampler, thresholdMask, erodeMask, validCentres } from './sampler';
+export type { PatchBatch } from './sampler';
+export { createAuxImage, poissonDiskSeeds, renderAuxImage } from './aux';
+export type { GaussianSeed, AuxOptions } from './aux';
+export { Trainer } from './trainer';
+export type { TrainProgress, TrainerOptions, TrainBudget } from './trainer';
+export { stylize, stylizeTensor } from './stylize';
+export { encodeWeights, encodeWeightsAsync, decodeWeights, generatorFromWeights, WeightsFormatError, WEIGHTS_MAGIC, WEIGHTS_VERSION } from './weights';
+export type { DecodedWeights } from './weights';
+export type { RgbaImage, KeyframeExample, AuxKeyframeExample, BackendName } from './types';

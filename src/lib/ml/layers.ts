@@ -1,0 +1,159 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { SeededRandom } from './random';
+
+/** How a tensor of a network is initialised and whether the optimiser trains it. */
+export interface TensorSpec {
+  name: string;
+  shape: number[];
+  trainable: boolean;
+  /** 'fan-in': uniform in ±1/√fanIn (PyTorch's default for conv weights and biases). */
+  init: { kind: 'fan-in'; fanIn: number } | { kind: 'ones' } | { kind: 'zeros' };
+}
+
+/** One convolution of a network plan: dense k×k, or depthwise k×k followed by pointwise 1×1. */
+export interface ConvSpec {
+  name: string;
+  inChannels: number;
+  outChannels: number;
+  kernel: number;
+  stride: number;
+  /** Zero padding on every side. */
+  pad: number;
+  bias: boolean;
+  separable: boolean;
+  /** Output pixels per input-image pixel (1, 1/4, 1/16, …): scales the multiply-adds. */
+  pixelFraction: number;
+}
+
+/** The tensors a conv owns, with their initialisers. */
+export function convTensorSpecs(conv: ConvSpec): TensorSpec[] {
+  const { name, inChannels: cin, outChannels: cout, kernel: k } = conv;
+  const specs: TensorSpec[] = [];
+  if (conv.separable) {
+    specs.push({ name: `${name}/depthwise`, shape: [k, k, cin, 1], trainable: true, init: { kind: 'fan-in', fanIn: k * k } });
+    specs.push({ name: `${name}/pointwise`, shape: [1, 1, cin, cout], trainable: true, init: { kind: 'fan-in', fanIn: cin } });
+  } else {
+    specs.push({ name: `${name}/kernel`, shape: [k, k, cin, cout], trainable: true, init: { kind: 'fan-in', fanIn: k * k * cin } });
+  }
+  if (conv.bias) {
+    const fanIn = conv.separable ? cin : k * k * cin;
+    specs.push({ name: `${name}/bias`, shape: [cout], trainable: true, init: { kind: 'fan-in', fanIn } });
+  }
+  return specs;
+}
+
+/** The tensors of a BatchNorm layer: trainable gamma/beta and the running statistics. */
+export function batchNormTensorSpecs(name: string, channels: number): TensorSpec[] {
+  return [
+    { name: `${name}/gamma`, shape: [channels], trainable: true, init: { kind: 'ones' } },
+    { name: `${name}/beta`, shape: [channels], trainable: true, init: { kind: 'zeros' } },
+    { name: `${name}/runningMean`, shape: [channels], trainable: false, init: { kind: 'zeros' } },
+    { name: `${name}/runningVar`, shape: [channels], trainable: false, init: { kind: 'ones' } }
+  ];
+}
+
+/** Multiply-adds per input-image pixel of one conv. */
+export function convMacsPerPixel(conv: ConvSpec): number {
+  const perOutputPixel = conv.separable
+    ? conv.kernel * conv.kernel * conv.inChannels + conv.inChannels * conv.outChannels
+    : conv.kernel * conv.kernel * conv.inChannels * conv.outChannels;
+  return perOutputPixel * conv.pixelFraction;
+}
+
+/** Number of elements of a shape. */
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Draws the initial values of a tensor from the seeded generator. */
+export function initialValues(spec: TensorSpec, random: SeededRandom): Float32Array {
+  const values = new Float32Array(sizeOf(spec.shape));
+  if (spec.init.kind === 'ones') values.fill(1);
+  else if (spec.init.kind === 'fan-in') {
+    const bound = 1 / Math.sqrt(spec.init.fanIn);
+    for (let i = 0; i < values.length; i++) values[i] = (random.next() * 2 - 1) * bound;
+  }
+  return values;
+}
+
+/** Creates unnamed tf.Variables (names would collide between models) keyed by our own names. */
+export function createVariables(
+  specs: readonly TensorSpec[],
+  valueOf: (spec: TensorSpec) => Float32Array
+): Map<string, tf.Variable> {
+  const variables = new Map<string, tf.Variable>();
+  for (const spec of specs) {
+    const initial = tf.tensor(valueOf(spec), spec.shape, 'float32');
+    variables.set(spec.name, tf.variable(initial, spec.trainable));
+    initial.dispose();
+  }
+  return variables;
+}
+
+/** Looks a variable up, failing loudly on a programming error. */
+export function requireVariable(variables: ReadonlyMap<string, tf.Variable>, name: string): tf.Variable {
+  const variable = variables.get(name);
+  if (!variable) throw new Error(`Missing network variable ${name}`);
+  return variable;
+}
+
+/** Applies one planned conv (zero padding, optional bias) to an NHWC tensor. */
+export function applyConv(variables: ReadonlyMap<string, tf.Variable>, conv: ConvSpec, x: tf.Tensor4D): tf.Tensor4D {
+  let y: tf.Tensor4D;
+  if (conv.separable) {
+    const depthwise = requireVariable(variables, `${conv.name}/depthwise`) as tf.Tensor4D;
+    const pointwise = requireVariable(variables, `${conv.name}/pointwise`) as tf.Tensor4D;
+    const spatial = tf.depthwiseConv2d(x, depthwise, conv.stride, conv.pad);
+    y = tf.conv2d(spatial, pointwise, 1, 0);
+  } else {
+    y = tf.conv2d(x, requireVariable(variables, `${conv.name}/kernel`) as tf.Tensor4D, conv.stride, conv.pad);
+  }
+  return conv.bias ? tf.add(y, requireVariable(variables, `${conv.name}/bias`)) : y;
+}
+
+/** Momentum of the running statistics (PyTorch's 0.1) and the variance epsilon of BatchNorm. */
+const BN_MOMENTUM = 0.1;
+const BN_EPSILON = 1e-5;
+
+/**
+ * BatchNorm over N, H, W. Training: normalises with the batch statistics and updates the running
+ * statistics (unbiased variance, as PyTorch); evaluation: uses the running statistics.
+ */
+export function applyBatchNorm(
+  variables: ReadonlyMap<string, tf.Variable>,
+  name: string,
+  x: tf.Tensor4D,
+  training: boolean
+): tf.Tensor4D {
+  const gamma = requireVariable(variables, `${name}/gamma`);
+  const beta = requireVariable(variables, `${name}/beta`);
+  const runningMean = requireVariable(variables, `${name}/runningMean`);
+  const runningVar = requireVariable(variables, `${name}/runningVar`);
+  if (!training) {
+    const scale = tf.mul(gamma, tf.rsqrt(tf.add(runningVar, BN_EPSILON)));
+    const shift = tf.sub(beta, tf.mul(runningMean, scale));
+    return tf.add(tf.mul(x, scale), shift);
+  }
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  const normalised = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, BN_EPSILON)));
+  const count = x.shape[0] * x.shape[1] * x.shape[2];
+  const unbiased = count > 1 ? count / (count - 1) : 1;
+  tf.tidy(() => {
+    const batchMean = mean;
+    const batchVar = tf.mul(variance, unbiased);
+    runningMean.assign(tf.add(tf.mul(runningMean, 1 - BN_MOMENTUM), tf.mul(batchMean, BN_MOMENTUM)));
+    runningVar.assign(tf.add(tf.mul(runningVar, 1 - BN_MOMENTUM), tf.mul(batchVar, BN_MOMENTUM)));
+  });
+  return tf.add(tf.mul(normalised, gamma), beta) as tf.Tensor4D;
+}
+
+/** Instance norm without affine parameters, written from moments (tf.batchNorm with keep-dims has no gradient). */
+export function instanceNorm(x: tf.Tensor4D, epsilon = 1e-5): tf.Tensor4D {
+  const { mean, variance } = tf.moments(x, [1, 2], true);
+  return tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)));
+}
+
+/** Nearest-neighbour ×2 upsampling (differentiable on every backend). */
+export function upsampleNearest2x(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.image.resizeNearestNeighbor(x, [x.shape[1] * 2, x.shape[2] * 2], false, false);
+}

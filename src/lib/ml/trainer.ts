@@ -1,0 +1,238 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULT_TRAINING, NETWORKS, sizeMultiple, type NetworkConfig, type TrainingConfig } from './config';
+import { createDiscriminator, type Discriminator } from './discriminator';
+import { createGenerator, type Generator } from './generator';
+import { createPerceptualLoss, l1Loss, lsganLoss, type PerceptualLossFunction } from './losses';
+import { AdamWithDecay } from './optimizer';
+import { PatchSampler } from './sampler';
+import type { KeyframeExample, RgbaImage } from './types';
+import { encodeWeightArrays, generatorFromWeights } from './weights';
+
+/** Where training stands after a step. */
+export interface TrainProgress {
+  /** Optimisation steps this trainer has done. */
+  step: number;
+  /** Time spent inside training steps, in milliseconds. */
+  elapsedMs: number;
+  /** Recent training speed. */
+  stepsPerSec: number;
+  /** The last step's losses: the generator's weighted total and its terms (unweighted), and the discriminator's. */
+  losses: { total: number; l1: number; perceptual: number; adversarial: number; discriminator: number };
+}
+
+/** What a Trainer is built from. */
+export interface TrainerOptions {
+  /** The architecture (default: NETWORKS.mobile); ignored-but-checked when `weights` are given. */
+  network?: NetworkConfig;
+  /** Overrides of DEFAULT_TRAINING (lossWeights may be partial too). */
+  training?: Partial<Omit<TrainingConfig, 'lossWeights'>> & { lossWeights?: Partial<TrainingConfig['lossWeights']> };
+  /** Painted keyframes; 6-channel networks need `aux` on each (see AuxKeyframeExample). */
+  examples: KeyframeExample[];
+  /** Seed of initialisation and sampling. */
+  seed?: number;
+  /** A `.lbw` file to continue training from (the optimiser starts fresh). */
+  weights?: Uint8Array;
+}
+
+/** Limits of Trainer.run. */
+export interface TrainBudget {
+  steps?: number;
+  seconds?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: TrainProgress) => void;
+}
+
+const SPEED_WINDOW = 10;
+
+/** Few-shot patch-based training of a generator (and its PatchGAN discriminator) on painted keyframes. */
+export class Trainer {
+  /** The network being trained (stylize with it between steps). */
+  readonly generator: Generator;
+  /** The effective hyper-parameters. */
+  readonly training: TrainingConfig;
+  private readonly discriminator: Discriminator | null;
+  private readonly generatorOptimizer: AdamWithDecay;
+  private readonly discriminatorOptimizer: AdamWithDecay | null;
+  private readonly perceptual: PerceptualLossFunction | null;
+  private readonly seed: number;
+  private sampler: PatchSampler;
+  private samplerGeneration = 0;
+  private steps = 0;
+  private trainingMs = 0;
+  private readonly recentStepMs: number[] = [];
+  private lastProgress: TrainProgress | null = null;
+  private disposed = false;
+
+  constructor(options: TrainerOptions) {
+    const overrides = options.training ?? {};
+    this.training = {
+      ...DEFAULT_TRAINING,
+      ...overrides,
+      lossWeights: { ...DEFAULT_TRAINING.lossWeights, ...overrides.lossWeights }
+    };
+    this.seed = options.seed ?? 1;
+    if (options.weights) {
+      this.generator = generatorFromWeights(options.weights);
+      if (options.network && JSON.stringify(canonical(options.network)) !== JSON.stringify(canonical(this.generator.config))) {
+        this.generator.dispose();
+        throw new Error(`The weights are for network "${this.generator.config.name}", not the requested "${options.network.name}"`);
+      }
+    } else {
+      this.generator = createGenerator(options.network ?? NETWORKS.mobile, this.seed);
+    }
+    try {
+      const multiple = sizeMultiple(this.generator.config);
+      if (this.training.patchSize % multiple !== 0) {
+        throw new Error(`Patch size ${this.training.patchSize} must be a multiple of ${multiple} for network "${this.generator.config.name}"`);
+      }
+      this.sampler = this.createSampler(options.examples);
+    } catch (error) {
+      this.generator.dispose();
+      throw error;
+    }
+    const { learningRate, adamEpsilon: epsilon, weightDecay, lossWeights } = this.training;
+    this.generatorOptimizer = new AdamWithDecay(trainable(this.generator.variables), { learningRate, epsilon, weightDecay });
+    this.discriminator = lossWeights.adversarial > 0 ? createDiscriminator(this.seed + 1) : null;
+    this.discriminatorOptimizer = this.discriminator
+      ? new AdamWithDecay(trainable(this.discriminator.variables), { learningRate, epsilon, weightDecay })
+      : null;
+    this.perceptual = lossWeights.perceptual > 0 ? createPerceptualLoss(this.training.perceptual, this.seed + 3) : null;
+  }
+
+  /** Optimisation steps done so far. */
+  get step(): number {
+    return this.steps;
+  }
+
+  private createSampler(examples: KeyframeExample[]): PatchSampler {
+    let aux: RgbaImage[] | null = null;
+    if (this.generator.config.inputChannels === 6) {
+      aux = examples.map((example, i) => {
+        const image = (example as KeyframeExample & { aux?: RgbaImage }).aux;
+        if (!image) throw new Error(`Keyframe ${i + 1} has no aux image, which network "${this.generator.config.name}" needs`);
+        return image;
+      });
+    }
+    this.samplerGeneration += 1;
+    return new PatchSampler(examples, this.training.patchSize, this.training.batchSize, this.seed + 2 + 7919 * this.samplerGeneration, aux);
+  }
+
+  /** Replaces the keyframes (a changed painting, a new keyframe) between steps; weights and optimiser state stay. */
+  setExamples(examples: KeyframeExample[]): void {
+    this.assertAlive();
+    this.sampler = this.createSampler(examples);
+  }
+
+  /** Runs exactly one optimisation step of the generator (and of the discriminator when adversarial weight > 0). */
+  async trainStep(): Promise<TrainProgress> {
+    this.assertAlive();
+    const started = performance.now();
+    const batch = this.sampler.nextBatch();
+    const { batchSize, patchSize, inputChannels } = batch;
+    const { lossWeights } = this.training;
+    const lossTensor = tf.tidy(() => {
+      const input = tf.tensor4d(batch.input, [batchSize, patchSize, patchSize, inputChannels]);
+      const target = tf.tensor4d(batch.target, [batchSize, patchSize, patchSize, 3]);
+      const kept: tf.Tensor[] = [];
+      const keep = <T extends tf.Tensor>(t: T): T => {
+        kept.push(tf.keep(t));
+        return t;
+      };
+      let terms: { l1: tf.Scalar; perceptual: tf.Scalar; adversarial: tf.Scalar } | null = null;
+      let fake: tf.Tensor4D | null = null;
+      const total = this.generatorOptimizer.minimize(() => {
+        const output = this.generator.apply(input, true);
+        const l1 = l1Loss(output, target);
+        const perceptual = this.perceptual ? this.perceptual(output, target) : tf.scalar(0);
+        const adversarial = this.discriminator ? lsganLoss(this.discriminator.apply(output), 1) : tf.scalar(0);
+        terms = { l1: keep(l1), perceptual: keep(perceptual), adversarial: keep(adversarial) };
+        fake = keep(output);
+        return tf.addN([tf.mul(l1, lossWeights.l1), tf.mul(perceptual, lossWeights.perceptual), tf.mul(adversarial, lossWeights.adversarial)]) as tf.Scalar;
+      });
+      let discriminatorLoss: tf.Scalar = tf.scalar(0);
+      const generated = fake as tf.Tensor4D | null;
+      const losses = terms as { l1: tf.Scalar; perceptual: tf.Scalar; adversarial: tf.Scalar } | null;
+      if (!losses) throw new Error('The generator loss was not evaluated');
+      if (this.discriminator && this.discriminatorOptimizer && generated) {
+        const discriminator = this.discriminator;
+        const real = tf.tensor4d(batch.real, [batchSize, patchSize, patchSize, 3]);
+        discriminatorLoss = this.discriminatorOptimizer.minimize(() =>
+          tf.add(lsganLoss(discriminator.apply(generated), 0), lsganLoss(discriminator.apply(real), 1))
+        );
+      }
+      const values = tf.stack([total, losses.l1, losses.perceptual, losses.adversarial, discriminatorLoss]);
+      tf.dispose(kept);
+      return values;
+    });
+    const values = await lossTensor.data();
+    lossTensor.dispose();
+    const stepMs = performance.now() - started;
+    this.steps += 1;
+    this.trainingMs += stepMs;
+    this.recentStepMs.push(stepMs);
+    if (this.recentStepMs.length > SPEED_WINDOW) this.recentStepMs.shift();
+    const recentMs = this.recentStepMs.reduce((a, b) => a + b, 0);
+    this.lastProgress = {
+      step: this.steps,
+      elapsedMs: this.trainingMs,
+      stepsPerSec: (this.recentStepMs.length * 1000) / recentMs,
+      losses: { total: values[0], l1: values[1], perceptual: values[2], adversarial: values[3], discriminator: values[4] }
+    };
+    return this.lastProgress;
+  }
+
+  /** Trains until the step or time budget is spent or the signal aborts (resolves, never throws, on abort). */
+  async run(budget: TrainBudget = {}): Promise<TrainProgress> {
+    const startSteps = this.steps;
+    const startMs = performance.now();
+    while (!budget.signal?.aborted) {
+      if (budget.steps !== undefined && this.steps - startSteps >= budget.steps) break;
+      if (budget.seconds !== undefined && performance.now() - startMs >= budget.seconds * 1000) break;
+      const progress = await this.trainStep();
+      budget.onProgress?.(progress);
+    }
+    return this.lastProgress ?? this.idleProgress();
+  }
+
+  private idleProgress(): TrainProgress {
+    return { step: this.steps, elapsedMs: this.trainingMs, stepsPerSec: 0, losses: { total: NaN, l1: NaN, perceptual: NaN, adversarial: NaN, discriminator: NaN } };
+  }
+
+  /** The current generator as `.lbw` bytes; consistent even if a step runs while it reads back. */
+  async snapshot(): Promise<Uint8Array> {
+    this.assertAlive();
+    const frozen = [...this.generator.variables].map(([name, variable]) => [name, tf.clone(variable)] as const);
+    const values = new Map<string, Float32Array>();
+    try {
+      for (const [name, tensor] of frozen) values.set(name, (await tensor.data()) as Float32Array);
+    } finally {
+      for (const [, tensor] of frozen) tensor.dispose();
+    }
+    return encodeWeightArrays(this.generator.config, values, { steps: this.steps, trainingMs: Math.round(this.trainingMs) });
+  }
+
+  /** Frees every tensor: generator, discriminator, optimiser moments, fixed loss filters. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.generatorOptimizer.dispose();
+    this.discriminatorOptimizer?.dispose();
+    this.discriminator?.dispose();
+    this.perceptual?.dispose();
+    this.generator.dispose();
+  }
+
+  private assertAlive(): void {
+    if (this.disposed) throw new Error('This trainer has been disposed');
+  }
+}
+
+/** Trainable variables of a map, in a stable order. */
+function trainable(variables: ReadonlyMap<string, tf.Variable>): tf.Variable[] {
+  return [...variables.values()].filter((variable) => variable.trainable);
+}
+
+/** A key-order-independent form of a configuration for equality checks. */
+function canonical(config: NetworkConfig): [string, unknown][] {
+  return Object.entries(config).sort(([a], [b]) => a.localeCompare(b));
+}

@@ -1,0 +1,76 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { NETWORKS, parseNetworkConfig, type NetworkConfig } from '../../src/lib/ml/config';
+import { initBackend } from '../../src/lib/ml/backend';
+import { countMacsPerPixel, countParameters, createGenerator } from '../../src/lib/ml/generator';
+import { stylize } from '../../src/lib/ml/stylize';
+import type { RgbaImage } from '../../src/lib/ml/types';
+
+const TINY: NetworkConfig = {
+  ...NETWORKS.mobile,
+  name: 'tiny',
+  stemFilters: 4,
+  downFilters: [8, 8],
+  residualBlocks: 1,
+  upFilters: [8, 4],
+  headFilters: 4
+};
+
+function noiseImage(width: number, height: number): RgbaImage {
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 37 + (i >> 5) * 11) % 256;
+  return { width, height, data };
+}
+
+describe('network configurations', () => {
+  it('reference reproduces GeneratorJ: 3,267,523 parameters with RGB input', () => {
+    expect(countParameters(NETWORKS.reference)).toBe(3_267_523);
+  });
+
+  it('reference with 3 aux channels has 3,281,635 parameters', () => {
+    expect(countParameters({ ...NETWORKS.reference, inputChannels: 6 })).toBe(3_281_635);
+  });
+
+  it('reference costs about 1.03 M multiply-adds per pixel, mobile at most 50 k', () => {
+    expect(countMacsPerPixel(NETWORKS.reference)).toBeGreaterThan(1.0e6);
+    expect(countMacsPerPixel(NETWORKS.reference)).toBeLessThan(1.05e6);
+    expect(countMacsPerPixel(NETWORKS.mobile)).toBeLessThanOrEqual(50_000);
+  });
+
+  it('parseNetworkConfig accepts the presets and names the bad field otherwise', () => {
+    expect(parseNetworkConfig(JSON.parse(JSON.stringify(NETWORKS.mobile)))).toEqual(NETWORKS.mobile);
+    expect(() => parseNetworkConfig({ ...NETWORKS.mobile, stemKernel: 4 })).toThrow(/stemKernel.*odd/);
+    expect(() => parseNetworkConfig({ ...NETWORKS.mobile, upFilters: [8] })).toThrow(/upFilters/);
+    expect(() => parseNetworkConfig({ ...NETWORKS.mobile, inputChannels: 4 })).toThrow(/inputChannels/);
+    expect(() => parseNetworkConfig('mobile')).toThrow(/Invalid network configuration/);
+  });
+});
+
+describe('stylize', () => {
+  beforeAll(async () => {
+    await initBackend(['wasm']);
+  });
+
+  it('returns odd-sized frames at their own size, opaque', async () => {
+    const generator = createGenerator(TINY, 7);
+    for (const [width, height] of [
+      [37, 23],
+      [1, 1],
+      [64, 48]
+    ]) {
+      const out = await stylize(generator, noiseImage(width, height));
+      expect([out.width, out.height, out.data.length]).toEqual([width, height, width * height * 4]);
+      for (let i = 3; i < out.data.length; i += 4) expect(out.data[i]).toBe(255);
+    }
+    generator.dispose();
+  });
+
+  it('leaks no tensors', async () => {
+    const generator = createGenerator(TINY, 7);
+    await stylize(generator, noiseImage(20, 12));
+    const before = tf.memory().numTensors;
+    await stylize(generator, noiseImage(37, 23));
+    expect(tf.memory().numTensors).toBe(before);
+    generator.dispose();
+  });
+});
