@@ -1,0 +1,37 @@
+/** Usage texts, kept apart from the commands so --help answers without loading TensorFlow.js. */
+
+/** `train --help`. */
+export const TRAIN_HELP = `Usage: livebrush train --keyframe K.png --styled P.png [--mask M.png] [--keyframe … --styled … [--mask …]]…
+                      (--seconds S | --steps N) [--config mobile|reference|FILE.json] [--seed N] --model OUT.lbw
+
+  --keyframe K.png   a video frame (repeat for several keyframes)
+  --styled P.png     the painting of the preceding --keyframe (same size)
+  --mask M.png       optional: learn only where red ≥ 128 (same size)
+  --seconds S        train for S seconds of wall-clock time, or
+  --steps N          train for N optimisation steps
+  --config C         network: mobile (default), reference, a network JSON file, or
+                     {"network": <name or network JSON>, "training": {patchSize, batchSize, learningRate, perceptual, …}}
+  --seed N           seed for initialisation and patch sampling (default 1)
+  --model OUT.lbw    where to write the trained model (atomically)
+Ctrl-C stops training early and still writes the model.`;
+
+/** `stylize --help`. */
+export const STYLIZE_HELP = `Usage: livebrush stylize --model MODEL.lbw --input DIR_OR_PNG --output DIR
+
+  --model MODEL.lbw   a model written by "livebrush train"
+  --input PATH        one PNG, or a folder whose *.png files are all stylized
+  --output DIR        folder for the results (created if needed): PNGs of the same names and sizes`;
+
+/** `tune --help`. */
+export const TUNE_HELP = `Usage: livebrush tune --keyframe K.png --styled P.png [--mask M.png]… --validate FRAME.png=TRUTH.png… --seconds S
+                     [--grid star|full] [--config mobile|reference|FILE.json] [--seed N]
+
+The method paper's hyper-parameter search: each candidate (patch size, patches per step, learning
+rate, residual blocks, width) trains for S seconds on the keyframes, then stylizes every FRAME and is
+scored against its TRUTH (PSNR, SSIM). Prints a table, best first.
+
+  --validate F=T   a frame not used for training and its stylized ground truth (repeatable)
+  --seconds S      training time per candidate
+  --grid star      (default) the base settings plus one setting changed at a time
+  --grid full      every combination (3^5 = 243 candidates: long)
+  --config C       the base network and training settings (as for train)`;

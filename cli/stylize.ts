@@ -1,0 +1,64 @@
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { generatorFromWeights, initBackend, stylize, WeightsFormatError, type Generator } from '../src/lib/ml/index.ts';
+import { parseFlags } from './args.ts';
+import { CliError } from './errors.ts';
+import type { CliOutput } from './livebrush.ts';
+import { readPng, writePng } from './png.ts';
+import { startProgress } from './progress.ts';
+
+/** Loads a .lbw model file, naming the file in every error. */
+export async function loadModel(path: string): Promise<Generator> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    throw new CliError(`file not found: ${path}`);
+  }
+  try {
+    return generatorFromWeights(bytes);
+  } catch (error) {
+    if (error instanceof WeightsFormatError) throw new CliError(`corrupt model file ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The PNG files an --input names: the file itself, or a folder's *.png files in name order. */
+async function inputFiles(input: string): Promise<string[]> {
+  const info = await stat(input).catch(() => null);
+  if (!info) throw new CliError(`file not found: ${input}`);
+  if (info.isFile()) return [input];
+  const names = (await readdir(input)).filter((name) => name.toLowerCase().endsWith('.png')).sort();
+  if (names.length === 0) throw new CliError(`no .png files in folder ${input}`);
+  return names.map((name) => join(input, name));
+}
+
+/** `livebrush stylize`: runs a trained model over PNG frames. */
+export async function runStylize(argv: readonly string[], output: CliOutput): Promise<void> {
+  const flags = parseFlags(argv, { model: 'value', input: 'value', output: 'value' });
+  const modelPath = flags.get('model');
+  const input = flags.get('input');
+  const outDir = flags.get('output');
+  if (!modelPath || !input || !outDir) throw new CliError('give --model MODEL.lbw --input DIR_OR_PNG --output DIR');
+  const files = await inputFiles(input);
+  if (files.some((file) => resolve(join(outDir, basename(file))) === resolve(file))) {
+    throw new CliError('--output would overwrite the input frames: choose another folder');
+  }
+  await initBackend(['wasm']);
+  const generator = await loadModel(modelPath);
+  await mkdir(outDir, { recursive: true });
+  const bar = startProgress('stylizing', files.length, 'frames');
+  const started = performance.now();
+  try {
+    for (const [index, file] of files.entries()) {
+      const frame = await readPng(file);
+      await writePng(join(outDir, basename(file)), await stylize(generator, frame));
+      bar.update(index + 1, basename(file));
+    }
+  } finally {
+    bar.stop();
+    generator.dispose();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  output.err(`stylized ${files.length} frame${files.length > 1 ? 's' : ''} in ${seconds.toFixed(1)} s → ${outDir}`);
+}

@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DEFAULT_TRAINING, initBackend, Trainer, type TrainProgress } from '../src/lib/ml/index.ts';
+import { exampleGroups, parseFlags, positiveNumber, trainingBudget } from './args.ts';
+import { resolveConfig } from './config.ts';
+import { CliError } from './errors.ts';
+import { loadExamples } from './examples.ts';
+import type { CliOutput } from './livebrush.ts';
+import { writeFileAtomic } from './png.ts';
+import { startProgress } from './progress.ts';
+
+/** Parses the shared example/config flags of `train` and `tune` and loads the examples. */
+export async function loadTrainingInputs(flags: ReturnType<typeof parseFlags>) {
+  const config = await resolveConfig(flags.get('config'));
+  const patchSize = config.training.patchSize ?? DEFAULT_TRAINING.patchSize;
+  const examples = await loadExamples(exampleGroups(flags), patchSize);
+  return { config, examples };
+}
+
+/** Builds a Trainer, turning the ML core's input errors (sizes, masks) into one-line CLI errors. */
+export function createTrainer(options: ConstructorParameters<typeof Trainer>[0]): Trainer {
+  try {
+    return new Trainer(options);
+  } catch (error) {
+    throw new CliError(`cannot train: ${(error as Error).message}`);
+  }
+}
+
+/** One-line summary of a training run. */
+export function describeProgress(progress: TrainProgress): string {
+  return `step ${progress.step}, ${(progress.elapsedMs / 1000).toFixed(1)} s, ${progress.stepsPerSec.toFixed(2)} steps/s, loss ${progress.losses.total.toFixed(4)}`;
+}
+
+/** `livebrush train`: learns a style from keyframe examples and writes the model file. */
+export async function runTrain(argv: readonly string[], output: CliOutput): Promise<void> {
+  const flags = parseFlags(argv, {
+    keyframe: 'repeated', styled: 'repeated', mask: 'repeated', seconds: 'value', steps: 'value',
+    config: 'value', seed: 'value', model: 'value'
+  });
+  const budget = trainingBudget(flags);
+  const modelPath = flags.get('model');
+  if (!modelPath) throw new CliError('give --model OUT.lbw (where to write the trained model)');
+  if (!existsSync(dirname(resolve(modelPath)))) throw new CliError(`folder for --model does not exist: ${dirname(resolve(modelPath))}`);
+  const { config, examples } = await loadTrainingInputs(flags);
+
+  const { backend } = await initBackend(['wasm']);
+  const trainer = createTrainer({ network: config.network, training: config.training, examples, seed: positiveNumber(flags, 'seed', true) ?? 1 });
+  const interrupt = new AbortController();
+  const onInterrupt = () => interrupt.abort();
+  process.once('SIGINT', onInterrupt);
+  const bar = 'steps' in budget ? startProgress('training', budget.steps, 'steps') : startProgress('training', Math.round(budget.seconds), 's');
+  try {
+    const last = await trainer.run({
+      ...budget,
+      signal: interrupt.signal,
+      onProgress: (p) => bar.update('steps' in budget ? p.step : Math.round(p.elapsedMs / 1000), `loss ${p.losses.total.toFixed(4)}`)
+    });
+    bar.stop();
+    await writeFileAtomic(modelPath, await trainer.snapshot());
+    output.err(`trained ${config.label} on ${backend} (${examples.length} keyframe${examples.length > 1 ? 's' : ''}): ${describeProgress(last)}${interrupt.signal.aborted ? ' (interrupted)' : ''} → ${modelPath}`);
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onInterrupt);
+    trainer.dispose();
+  }
+}
