@@ -1,22 +1,24 @@
 /**
  * The network and training configurations compared on the development set (docs/network.md).
- * Every candidate is spelled out in full (not relative to the presets, which change as a result of
- * this comparison), so each name keeps meaning the same thing.
+ * A candidate is named ARCHITECTURE/TRAINING (e.g. `sep16/b8`), or `mobile` for the presets as
+ * committed. Everything is spelled out in full rather than relative to the presets, which change as
+ * a result of this comparison, so each name keeps meaning the same thing.
  */
 import { CliError } from '../cli/errors.ts';
 import { networkWithShape } from '../cli/network-shape.ts';
 import { DEFAULT_TRAINING, NETWORKS, type NetworkConfig, type TrainingConfig } from '../src/lib/ml/config.ts';
 
-/** One configuration under test: a network and the training settings that matter for the comparison. */
+/** The training settings a candidate fixes (the rest are DEFAULT_TRAINING's). */
+export type CandidateTraining = Pick<TrainingConfig, 'patchSize' | 'batchSize' | 'learningRate' | 'perceptual'>;
+
+/** One configuration under test: a network and its training settings. */
 export interface Candidate {
   network: NetworkConfig;
-  training: Pick<TrainingConfig, 'patchSize' | 'batchSize' | 'learningRate' | 'perceptual'>;
-  /** What distinguishes it, for tables. */
-  note: string;
+  training: CandidateTraining;
 }
 
-/** The starting point of the sweep: the first `mobile` preset of the ML core (≈10k multiply-adds per pixel). */
-const BASE: NetworkConfig = {
+/** The starting point of the sweep: the ML core's first `mobile` preset (≈10k multiply-adds per pixel). */
+const SEP16: NetworkConfig = {
   name: 'sep16',
   inputChannels: 3,
   stemFilters: 16,
@@ -30,46 +32,56 @@ const BASE: NetworkConfig = {
   separable: true
 };
 
-/** The reference's training settings with the given perceptual substitute. */
-const REFERENCE_TRAINING: Candidate['training'] = { patchSize: 32, batchSize: 40, learningRate: 4e-4, perceptual: 'ssim-gradient' };
+const widened = (base: NetworkConfig, width: number) => networkWithShape(base, { width, residualBlocks: base.residualBlocks });
+const DENSE16: NetworkConfig = { ...SEP16, separable: false };
 
-const variant = (name: string, network: Partial<NetworkConfig>, note: string, training: Partial<Candidate['training']> = {}): [string, Candidate] => [
-  name,
-  { network: { ...BASE, ...network, name }, training: { ...REFERENCE_TRAINING, ...training }, note }
-];
-const widened = (width: number): Partial<NetworkConfig> => networkWithShape(BASE, { width, residualBlocks: BASE.residualBlocks });
+/** Architectures by name: what changes from SEP16. */
+export const ARCHITECTURES: Record<string, NetworkConfig> = Object.fromEntries(
+  Object.entries({
+    reference: NETWORKS.reference,
+    sep16: SEP16,
+    sep8: widened(SEP16, 8),
+    sep24: widened(SEP16, 24),
+    sep32: widened(SEP16, 32),
+    dense8: widened(DENSE16, 8),
+    dense12: widened(DENSE16, 12),
+    'sep16-r1': { ...SEP16, residualBlocks: 1 },
+    'sep16-r6': { ...SEP16, residualBlocks: 6 },
+    'sep16-down1': { ...SEP16, downFilters: [32], upFilters: [24] },
+    'sep16-down3': { ...SEP16, downFilters: [32, 64, 96], upFilters: [64, 48, 24] },
+    'sep16-nosmooth': { ...SEP16, smoothers: false }
+  }).map(([name, network]) => [name, { ...network, name }])
+);
 
-/** Every candidate by name. */
-export const CANDIDATES: Record<string, Candidate> = Object.fromEntries([
-  ['reference', { network: NETWORKS.reference, training: REFERENCE_TRAINING, note: 'the paper’s GeneratorJ' }],
-  [
-    'mobile',
-    {
-      network: NETWORKS.mobile,
-      training: { patchSize: DEFAULT_TRAINING.patchSize, batchSize: DEFAULT_TRAINING.batchSize, learningRate: DEFAULT_TRAINING.learningRate, perceptual: DEFAULT_TRAINING.perceptual },
-      note: 'the mobile preset with the training defaults, as committed'
-    }
-  ],
-  variant('sep16', {}, 'base: separable 3×3, 16/32/64 filters, 3 blocks'),
-  variant('sep8', widened(8), 'half width'),
-  variant('sep24', widened(24), '1.5× width'),
-  variant('sep32', widened(32), '2× width'),
-  variant('sep16-r1', { residualBlocks: 1 }, '1 residual block'),
-  variant('sep16-r6', { residualBlocks: 6 }, '6 residual blocks'),
-  variant('dense8', { ...widened(8), separable: false }, 'plain (not separable) convs, half width'),
-  variant('sep16-down1', { downFilters: [32], upFilters: [24] }, 'one ×2 downsampling instead of two'),
-  variant('sep16-down3', { downFilters: [32, 64, 96], upFilters: [64, 48, 24] }, 'three ×2 downsamplings'),
-  variant('sep16-l1', {}, 'no perceptual term (L1 + GAN only)', { perceptual: 'none' }),
-  variant('sep16-randfeat', {}, 'random-feature perceptual term', { perceptual: 'random-features' }),
-  variant('sep16-b16', {}, '16 patches per step', { batchSize: 16 }),
-  variant('sep16-b8', {}, '8 patches per step', { batchSize: 8 }),
-  variant('sep16-p48b16', {}, '16 patches of 48²', { patchSize: 48, batchSize: 16 }),
-  variant('sep16-lr1e-3', {}, 'learning rate 1e-3', { learningRate: 1e-3 })
-]);
+const REFERENCE_TRAINING: CandidateTraining = { patchSize: 32, batchSize: 40, learningRate: 4e-4, perceptual: 'ssim-gradient' };
 
-/** Looks a candidate up by name; throws a CliError listing the names otherwise. */
+/** Training settings by name: what changes from the reference's (32² patches, 40 per step, lr 4e-4). */
+export const TRAININGS: Record<string, CandidateTraining> = {
+  b40: REFERENCE_TRAINING,
+  b16: { ...REFERENCE_TRAINING, batchSize: 16 },
+  b8: { ...REFERENCE_TRAINING, batchSize: 8 },
+  b4: { ...REFERENCE_TRAINING, batchSize: 4 },
+  'b8-l1': { ...REFERENCE_TRAINING, batchSize: 8, perceptual: 'none' },
+  'b8-randfeat': { ...REFERENCE_TRAINING, batchSize: 8, perceptual: 'random-features' },
+  'b8-lr1e-3': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3 },
+  'b8-lr2e-3': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 2e-3 },
+  'b4-p48': { ...REFERENCE_TRAINING, batchSize: 4, patchSize: 48 },
+  'b16-p16': { ...REFERENCE_TRAINING, batchSize: 16, patchSize: 16 }
+};
+
+/** Looks a candidate up by name (ARCHITECTURE/TRAINING or `mobile`); throws a CliError listing the choices otherwise. */
 export function candidateByName(name: string): Candidate {
-  const candidate = CANDIDATES[name];
-  if (!candidate) throw new CliError(`unknown candidate "${name}": ${Object.keys(CANDIDATES).join(', ')}`);
-  return candidate;
+  if (name === 'mobile') {
+    const { patchSize, batchSize, learningRate, perceptual } = DEFAULT_TRAINING;
+    return { network: NETWORKS.mobile, training: { patchSize, batchSize, learningRate, perceptual } };
+  }
+  const [architecture, training = 'b40', extra] = name.split('/');
+  const network = ARCHITECTURES[architecture];
+  const settings = TRAININGS[training];
+  if (!network || !settings || extra !== undefined) {
+    throw new CliError(
+      `unknown candidate "${name}": use mobile or ARCHITECTURE/TRAINING with ARCHITECTURE one of ${Object.keys(ARCHITECTURES).join(', ')} and TRAINING one of ${Object.keys(TRAININGS).join(', ')}`
+    );
+  }
+  return { network, training: settings };
 }
