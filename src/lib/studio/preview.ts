@@ -1,0 +1,154 @@
+// The live preview: draws the camera (or the stylized camera) and keeps at most one frame in the worker.
+import { FrameGrabber, drawFrame, fitLongSide, sourceSize, type FrameSource } from '$lib/camera/frames';
+import type { StylizedFrame } from '$lib/worker/api';
+
+/** Long sides the preview stylizes at, largest first; the loop steps down while frames are slow. */
+export const WORKING_SIDES = [256, 192, 160, 128, 96] as const;
+
+/** Target time per stylized frame: above it the working size shrinks, well below it grows. */
+const TARGET_FRAME_MS = 350;
+
+/** The next working side given the smoothed inference time (steps one size at a time). */
+export function nextWorkingSide(current: number, inferenceMs: number): number {
+  const index = Math.max(0, WORKING_SIDES.indexOf(current as (typeof WORKING_SIDES)[number]));
+  if (inferenceMs > TARGET_FRAME_MS && index < WORKING_SIDES.length - 1) return WORKING_SIDES[index + 1];
+  if (inferenceMs < TARGET_FRAME_MS / 3 && index > 0) return WORKING_SIDES[index - 1];
+  return WORKING_SIDES[index];
+}
+
+/** What the preview reports after each stylized frame. */
+export interface PreviewStats {
+  /** Stylized frames per second over the last two seconds. */
+  fps: number;
+  /** Smoothed worker time per frame. */
+  inferenceMs: number;
+  /** Long side the frames are stylized at. */
+  workingSide: number;
+  /** The training step of the weights behind the frame on screen (-1: the raw camera is shown). */
+  shownStep: number;
+}
+
+/** Everything the preview needs from the studio. */
+export interface PreviewDeps {
+  source(): FrameSource | null;
+  mirrored(): boolean;
+  /** Whether to draw the original camera instead of the stylized frame (the compare gesture). */
+  showOriginal(): boolean;
+  stylize(frame: ImageBitmap): Promise<StylizedFrame | null>;
+  onFrame(stats: PreviewStats): void;
+}
+
+/** Display resolution of the preview canvas (long side); CSS scales it to the screen. */
+const DISPLAY_SIDE = 640;
+/** After "no weights yet", wait this long before offering the worker another frame. */
+const IDLE_RETRY_MS = 300;
+
+/** Runs the preview on a canvas until `stop()`. */
+export class PreviewLoop {
+  private readonly context: CanvasRenderingContext2D;
+  private readonly grabber = new FrameGrabber();
+  private stylized: StylizedFrame | null = null;
+  private inFlight = false;
+  private retryAt = 0;
+  private frameId = 0;
+  private running = false;
+  private workingSide: number = WORKING_SIDES[0];
+  private inferenceMs = 0;
+  private readonly frameTimes: number[] = [];
+
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly deps: PreviewDeps
+  ) {
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) throw new Error('This browser has no 2D canvas');
+    this.context = context;
+  }
+
+  /** Starts drawing and stylizing. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const tick = () => {
+      if (!this.running) return;
+      this.draw();
+      this.requestStylized();
+      this.frameId = requestAnimationFrame(tick);
+    };
+    this.frameId = requestAnimationFrame(tick);
+  }
+
+  /** Stops the loop and frees the last frame. */
+  stop(): void {
+    this.running = false;
+    cancelAnimationFrame(this.frameId);
+    this.stylized?.image.close();
+    this.stylized = null;
+  }
+
+  /** Drops the stylized frame on screen (e.g. after the style was replaced). */
+  clearStylized(): void {
+    this.stylized?.image.close();
+    this.stylized = null;
+  }
+
+  private draw(): void {
+    const source = this.deps.source();
+    if (!source) return;
+    const natural = sourceSize(source);
+    if (natural.width === 0) return;
+    const size = fitLongSide(natural.width, natural.height, DISPLAY_SIDE);
+    if (this.canvas.width !== size.width || this.canvas.height !== size.height) {
+      this.canvas.width = size.width;
+      this.canvas.height = size.height;
+    }
+    if (this.stylized && !this.deps.showOriginal()) {
+      this.context.imageSmoothingQuality = 'high';
+      this.context.drawImage(this.stylized.image, 0, 0, size.width, size.height);
+    } else {
+      drawFrame(this.context, source, this.deps.mirrored());
+    }
+  }
+
+  private requestStylized(): void {
+    if (this.inFlight || performance.now() < this.retryAt) return;
+    const source = this.deps.source();
+    if (!source) return;
+    const frame = this.grabber.bitmap(source, this.workingSide, this.deps.mirrored());
+    if (!frame) return;
+    this.inFlight = true;
+    this.deps
+      .stylize(frame)
+      .then((result) => this.accept(result))
+      .catch(() => (this.retryAt = performance.now() + IDLE_RETRY_MS))
+      .finally(() => (this.inFlight = false));
+  }
+
+  private accept(result: StylizedFrame | null): void {
+    if (!result) {
+      this.retryAt = performance.now() + IDLE_RETRY_MS;
+      return;
+    }
+    if (!this.running) {
+      result.image.close();
+      return;
+    }
+    this.stylized?.image.close();
+    this.stylized = result;
+    const now = performance.now();
+    this.frameTimes.push(now);
+    while (this.frameTimes.length > 0 && this.frameTimes[0] < now - 2000) this.frameTimes.shift();
+    this.inferenceMs = this.inferenceMs === 0 ? result.inferenceMs : 0.8 * this.inferenceMs + 0.2 * result.inferenceMs;
+    const side = nextWorkingSide(this.workingSide, this.inferenceMs);
+    if (side !== this.workingSide) {
+      this.workingSide = side;
+      this.inferenceMs = 0;
+    }
+    this.deps.onFrame({
+      fps: this.frameTimes.length / 2,
+      inferenceMs: this.inferenceMs,
+      workingSide: this.workingSide,
+      shownStep: result.step
+    });
+  }
+}

@@ -1,0 +1,416 @@
+// The studio's state: glues the camera, the paint canvas, the compute worker and storage together.
+import * as Comlink from 'comlink';
+import { listCameras, nextCameraId, openCamera, stopStream, toCameraError } from '$lib/camera/camera';
+import { FrameGrabber, type FrameSource } from '$lib/camera/frames';
+import type { RgbaImage } from '$lib/ml/types';
+import { createDocument, parsePaintDocument, type PaintDocument } from '$lib/paint/document';
+import type { BackendReport, InitOptions, MemoryReport, TrainingStatus } from '$lib/worker/api';
+import { progressProxy, startComputeWorker, type ComputeWorker } from '$lib/worker/client';
+import { PreviewLoop, type PreviewStats } from './preview';
+import type { StudioChange, StudioHost, StyleKeyframe, StyleSnapshot } from './types';
+
+/** Keyframes are captured (and trained on) at this long side; the preview stylizes at this or less. */
+export const KEYFRAME_SIDE = 256;
+/** The most keyframes one style holds. */
+export const MAX_KEYFRAMES = 3;
+/** Announce new weights for autosave every this many training steps. */
+const WEIGHTS_CHANGE_EVERY = 25;
+
+/** One keyframe as the studio edits it; `painted` is false until the first stroke. */
+export interface StudioKeyframe extends StyleKeyframe {
+  strokes: PaintDocument;
+  painted: boolean;
+}
+
+/** A fresh, unpainted keyframe on `frame`. */
+function newKeyframe(frame: ImageData): StudioKeyframe {
+  return { input: frame, painting: copyImage(frame), mask: null, strokes: createDocument(frame.width, frame.height), painted: false };
+}
+
+/** The stroke document saved with a style, or an empty one when it is missing or unreadable. */
+function restoreDocument(strokes: unknown, width: number, height: number): PaintDocument {
+  try {
+    return parsePaintDocument(strokes);
+  } catch {
+    return createDocument(width, height);
+  }
+}
+
+/** Copies an image (ImageData when the DOM has it) so callers may keep or transfer theirs. */
+function copyImage(image: RgbaImage): ImageData {
+  return new ImageData(new Uint8ClampedArray(image.data), image.width, image.height);
+}
+
+/** The studio: one instance per page. Implements the StudioHost contract for presets and sessions. */
+export class Studio implements StudioHost {
+  /** A message for the person when the camera cannot be used (the photo picker is offered then). */
+  cameraError = $state<string | null>(null);
+  /** True once the camera (or a photo) is delivering frames. */
+  sourceReady = $state(false);
+  /** The cameras this device has (more than one enables "Switch camera"). */
+  cameraCount = $state(0);
+  /** Whether the view is mirrored (front camera or a photo taken with one). */
+  mirrored = $state(true);
+  /** The backend the worker runs on, once known. */
+  backend = $state<BackendReport | null>(null);
+  /** A message when the compute worker failed entirely. */
+  computeError = $state<string | null>(null);
+  /** Training progress as last reported by the worker. */
+  training = $state<TrainingStatus>({ running: false, step: 0, elapsedMs: 0, stepsPerSec: 0, loss: null });
+  /** Whether the person paused training (training does not restart on strokes until resumed). */
+  paused = $state(false);
+  /** Preview figures (fps, working size). */
+  preview = $state<PreviewStats>({ fps: 0, inferenceMs: 0, workingSide: KEYFRAME_SIDE, shownStep: -1 });
+  /**
+   * Keyframes, in capture order. The array is replaced only when keyframes are captured, added or
+   * restored; paintings and strokes update the objects in place, so the paint canvas (which depends on
+   * the active keyframe) is not re-rendered by its own output.
+   */
+  keyframes = $state.raw<StudioKeyframe[]>([]);
+  /** The stroke document of the active keyframe, what the paint editor edits. */
+  activeDocument = $state.raw<PaintDocument | null>(null);
+  /** How many keyframes have been painted on. */
+  paintedCount = $state(0);
+  /** The keyframe shown on the paint canvas. */
+  activeIndex = $state(0);
+  /** Seconds left of a capture countdown, or null. */
+  countdown = $state<number | null>(null);
+  /** True while the compare gesture shows the original camera. */
+  showOriginal = $state(false);
+  /** True while a pointer is down on the paint canvas. */
+  painting = $state(false);
+  /**
+   * Milliseconds from each painting change to the first preview frame made by weights trained on it
+   * (see docs/app.md, "stroke-to-preview latency").
+   */
+  readonly strokeLatencies: number[] = [];
+
+  private readonly listeners = new Set<(change: StudioChange) => void>();
+  private readonly grabber = new FrameGrabber();
+  private readonly video: HTMLVideoElement;
+  private stream: MediaStream | null = null;
+  private deviceId: string | null = null;
+  private photo: ImageBitmap | null = null;
+  private compute: ComputeWorker | null = null;
+  private previewLoop: PreviewLoop | null = null;
+  private lastWeightsChangeStep = 0;
+  /** Painting changes waiting for their first preview frame: [time, step at the change]. */
+  private pendingLatency: { at: number; step: number } | null = null;
+
+  constructor() {
+    this.video = document.createElement('video');
+    this.video.muted = true;
+    this.video.playsInline = true;
+    this.video.autoplay = true;
+  }
+
+  /** Whether training is running or a stroke is in progress (the update prompt waits for neither). */
+  get busy(): boolean {
+    return this.training.running || this.painting;
+  }
+
+  /** The keyframe on the paint canvas, if any. */
+  get activeKeyframe(): StudioKeyframe | null {
+    return this.keyframes[this.activeIndex] ?? null;
+  }
+
+  /** Starts the compute worker (backend choice) and the camera. */
+  async start(options: InitOptions = {}): Promise<void> {
+    await Promise.all([this.startCompute(options), this.startCamera()]);
+  }
+
+  private async startCompute(options: InitOptions): Promise<void> {
+    try {
+      this.compute = startComputeWorker();
+      this.backend = await this.compute.api.init(options);
+    } catch (error) {
+      this.computeError = `The style engine could not start (${error instanceof Error ? error.message : String(error)}). Try reloading; a newer browser may help.`;
+    }
+  }
+
+  /** Opens the camera (again), e.g. after permission was granted. */
+  async startCamera(deviceId: string | null = null): Promise<void> {
+    try {
+      const camera = await openCamera(deviceId);
+      stopStream(this.stream);
+      this.stream = camera.stream;
+      this.deviceId = camera.deviceId;
+      this.mirrored = camera.mirrored;
+      this.video.srcObject = camera.stream;
+      await this.video.play();
+      this.photo?.close();
+      this.photo = null;
+      this.cameraError = null;
+      this.sourceReady = true;
+      this.cameraCount = (await listCameras()).length;
+    } catch (error) {
+      this.cameraError = toCameraError(error).message;
+      this.sourceReady = this.photo !== null;
+    }
+  }
+
+  /** Switches to the next camera. */
+  async switchCamera(): Promise<void> {
+    const next = nextCameraId(await listCameras(), this.deviceId);
+    if (next) await this.startCamera(next);
+  }
+
+  /** Uses a still photo instead of the camera. */
+  async usePhoto(file: Blob): Promise<void> {
+    try {
+      const bitmap = await createImageBitmap(file);
+      stopStream(this.stream);
+      this.stream = null;
+      this.photo?.close();
+      this.photo = bitmap;
+      this.mirrored = false;
+      this.sourceReady = true;
+    } catch {
+      this.cameraError = 'That file could not be opened as a photo. Try a JPEG or PNG.';
+    }
+  }
+
+  private source(): FrameSource | null {
+    if (this.photo) return this.photo;
+    return this.stream && this.video.readyState >= 2 ? this.video : null;
+  }
+
+  /** Starts drawing the preview on `canvas`; returns the function that stops it. */
+  attachPreview(canvas: HTMLCanvasElement): () => void {
+    const loop = new PreviewLoop(canvas, {
+      source: () => this.source(),
+      mirrored: () => this.mirrored,
+      showOriginal: () => this.showOriginal,
+      stylize: async (frame) => {
+        if (!this.compute) {
+          frame.close();
+          return null;
+        }
+        return this.compute.api.stylize(Comlink.transfer(frame, [frame]));
+      },
+      onFrame: (stats) => {
+        this.preview = stats;
+        if (this.pendingLatency && stats.shownStep > this.pendingLatency.step) {
+          this.strokeLatencies.push(performance.now() - this.pendingLatency.at);
+          this.pendingLatency = null;
+        }
+      }
+    });
+    loop.start();
+    this.previewLoop = loop;
+    return () => {
+      loop.stop();
+      if (this.previewLoop === loop) this.previewLoop = null;
+    };
+  }
+
+  /** Freezes the current frame as the paint canvas background (replacing the active keyframe, if any). */
+  async captureKeyframe(withCountdown = false): Promise<void> {
+    if (withCountdown) {
+      for (let left = 3; left > 0; left--) {
+        this.countdown = left;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      this.countdown = null;
+    }
+    const frame = this.grabFrame();
+    if (!frame) return;
+    const keyframe = newKeyframe(frame);
+    if (this.keyframes.length === 0) {
+      this.keyframes = [keyframe];
+    } else {
+      this.keyframes = this.keyframes.map((existing, index) => (index === this.activeIndex ? keyframe : existing));
+    }
+    this.selectKeyframe(this.keyframes.length === 1 ? 0 : this.activeIndex);
+    this.countPainted();
+    await this.sendKeyframes();
+    this.notify('keyframes');
+  }
+
+  /** Captures another keyframe; its painting trains together with the others. */
+  async addKeyframe(): Promise<void> {
+    if (this.keyframes.length >= MAX_KEYFRAMES) return;
+    const frame = this.grabFrame();
+    if (!frame) return;
+    this.keyframes = [...this.keyframes, newKeyframe(frame)];
+    this.selectKeyframe(this.keyframes.length - 1);
+    await this.sendKeyframes();
+    this.notify('keyframes');
+  }
+
+  /** Shows keyframe `index` on the paint canvas. */
+  selectKeyframe(index: number): void {
+    if (index < 0 || index >= this.keyframes.length) return;
+    this.activeIndex = index;
+    this.activeDocument = this.keyframes[index].strokes;
+  }
+
+  private countPainted(): void {
+    this.paintedCount = this.keyframes.filter((keyframe) => keyframe.painted).length;
+  }
+
+  private grabFrame(): ImageData | null {
+    const source = this.source();
+    return source ? this.grabber.imageData(source, KEYFRAME_SIDE, this.mirrored) : null;
+  }
+
+  private async sendKeyframes(): Promise<void> {
+    if (!this.compute) return;
+    const copies = this.keyframes.map((keyframe) => ({
+      input: copyImage(keyframe.input),
+      painting: keyframe.painted ? copyImage(keyframe.painting) : null,
+      mask: keyframe.mask ? copyImage(keyframe.mask) : null
+    }));
+    const buffers = copies.flatMap((copy) =>
+      [copy.input, copy.painting, copy.mask].filter((image) => image !== null).map((image) => image.data.buffer)
+    );
+    await this.compute.api.setKeyframes(Comlink.transfer(copies, buffers));
+  }
+
+  /** The paint editor changed the stroke document of the active keyframe. */
+  documentChanged(strokes: PaintDocument): void {
+    const index = this.activeIndex;
+    const keyframe = this.keyframes[index];
+    if (!keyframe || keyframe.strokes === strokes) return;
+    keyframe.strokes = strokes;
+    this.activeDocument = strokes;
+    this.notify('strokes');
+  }
+
+  /** The paint canvas's painting changed: train on it (starting training on the first stroke). */
+  async paintingChanged(painting: ImageData, mask: ImageData | null): Promise<void> {
+    const index = this.activeIndex;
+    const keyframe = this.keyframes[index];
+    if (!keyframe || !this.compute) return;
+    keyframe.painting = copyImage(painting);
+    keyframe.mask = mask ? copyImage(mask) : null;
+    if (!keyframe.painted) {
+      keyframe.painted = true;
+      this.countPainted();
+    }
+    const paintingCopy = copyImage(painting);
+    const maskCopy = mask ? copyImage(mask) : null;
+    const buffers = [paintingCopy.data.buffer, ...(maskCopy ? [maskCopy.data.buffer] : [])];
+    const at = performance.now();
+    const step = await this.compute.api.updatePainting(index, Comlink.transfer(paintingCopy, buffers), maskCopy);
+    this.pendingLatency = { at, step };
+    if (!this.paused && !this.training.running) await this.runTraining();
+  }
+
+  private async runTraining(): Promise<void> {
+    if (!this.compute) return;
+    await this.compute.api.startTraining(
+      progressProxy((status: TrainingStatus) => {
+        this.training = status;
+        if (status.step - this.lastWeightsChangeStep >= WEIGHTS_CHANGE_EVERY) {
+          this.lastWeightsChangeStep = status.step;
+          this.notify('weights');
+        }
+      })
+    );
+  }
+
+  /** Pauses training (the preview keeps the weights it has). */
+  async pauseTraining(): Promise<void> {
+    this.paused = true;
+    await this.compute?.api.pauseTraining();
+  }
+
+  /** Resumes training on the current paintings. */
+  async resumeTraining(): Promise<void> {
+    this.paused = false;
+    await this.runTraining();
+  }
+
+  /** The preview as it is on screen, as a PNG file. */
+  async photoBlob(canvas: HTMLCanvasElement): Promise<Blob> {
+    return new Promise((resolve, reject) =>
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The preview could not be saved'))), 'image/png')
+    );
+  }
+
+  /** tfjs memory in the worker (debug API). */
+  async memory(): Promise<MemoryReport> {
+    if (!this.compute) throw new Error('The compute worker is not running');
+    return this.compute.api.memory();
+  }
+
+  /** Stylizes `count` frames of the current source at long side `side` in a row (debug API for leak tests). */
+  async stylizeRepeatedly(count: number, side: number): Promise<number> {
+    let produced = 0;
+    for (let i = 0; i < count; i++) {
+      const source = this.source();
+      const frame = source && this.grabber.bitmap(source, side, this.mirrored);
+      if (!frame || !this.compute) break;
+      const result = await this.compute.api.stylize(Comlink.transfer(frame, [frame]));
+      if (result) {
+        result.image.close();
+        produced += 1;
+      }
+    }
+    return produced;
+  }
+
+  // StudioHost
+
+  /** The current style (painted keyframes, weights, statistics), copied. */
+  async captureStyle(): Promise<StyleSnapshot> {
+    const weights = (await this.compute?.api.exportWeights()) ?? null;
+    return {
+      keyframes: this.keyframes
+        .filter((keyframe) => keyframe.painted)
+        .map((keyframe) => ({
+          input: copyImage(keyframe.input),
+          painting: copyImage(keyframe.painting),
+          mask: keyframe.mask ? copyImage(keyframe.mask) : null,
+          strokes: structuredClone(keyframe.strokes)
+        })),
+      weights: weights ? new Uint8Array(weights) : null,
+      stats: { steps: this.training.step, trainingMs: this.training.elapsedMs, lastLoss: this.training.loss }
+    };
+  }
+
+  /** Replaces keyframes, paintings and weights; the preview switches to the weights at once. */
+  async applyStyle(style: StyleSnapshot): Promise<void> {
+    await this.compute?.api.pauseTraining();
+    this.keyframes = style.keyframes.map((keyframe) => ({
+      input: copyImage(keyframe.input),
+      painting: copyImage(keyframe.painting),
+      mask: keyframe.mask ? copyImage(keyframe.mask) : null,
+      strokes: restoreDocument(keyframe.strokes, keyframe.input.width, keyframe.input.height),
+      painted: true
+    }));
+    this.selectKeyframe(0);
+    this.countPainted();
+    await this.sendKeyframes();
+    if (style.weights && this.compute) await this.compute.api.loadWeights(new Uint8Array(style.weights));
+    this.previewLoop?.clearStylized();
+    this.training = {
+      running: false,
+      step: style.stats.steps,
+      elapsedMs: style.stats.trainingMs,
+      stepsPerSec: 0,
+      loss: style.stats.lastLoss
+    };
+    this.lastWeightsChangeStep = 0;
+    this.notify('keyframes');
+  }
+
+  /** Calls `listener` after every change; returns the unsubscribe function. */
+  subscribe(listener: (change: StudioChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private notify(change: StudioChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+
+  /** Stops the camera, the preview and the worker. */
+  destroy(): void {
+    this.previewLoop?.stop();
+    stopStream(this.stream);
+    this.photo?.close();
+    this.compute?.terminate();
+  }
+}

@@ -1,0 +1,26 @@
+// Options read from the page URL: the debug API and forced backends (benchmarks, tests).
+import type { BackendName } from '$lib/ml/types';
+import type { InitOptions } from '$lib/worker/api';
+
+const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** What the URL asks of the studio. */
+export interface UrlOptions {
+  /** `?debug`: expose `window.__livebrush` (tests and benchmarks only). */
+  debug: boolean;
+  /** `?backend=webgl,wasm` and `?allowSoftwareGpu`: the worker's backend choice. */
+  init: InitOptions;
+}
+
+/** Parses `?debug`, `?backend=a,b` and `?allowSoftwareGpu` (unknown backend names are ignored). */
+export function readUrlOptions(search: string): UrlOptions {
+  const params = new URLSearchParams(search);
+  const preference = (params.get('backend') ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name): name is BackendName => (BACKENDS as readonly string[]).includes(name));
+  const init: InitOptions = {};
+  if (preference.length > 0) init.preference = preference;
+  if (params.has('allowSoftwareGpu')) init.allowSoftwareGpu = true;
+  return { debug: params.has('debug'), init };
+}

@@ -1,0 +1,202 @@
+/// <reference lib="webworker" />
+// The one compute worker: owns the tfjs backend, trains in a loop and stylizes preview frames.
+// Inference has priority: the training loop never starts a step while a frame is waiting.
+import * as Comlink from 'comlink';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { memory } from '@tensorflow/tfjs-core';
+import { DEFAULT_BACKENDS, Trainer, generatorFromWeights, initBackend, stylize, type Generator } from '$lib/ml';
+import type { KeyframeExample, RgbaImage } from '$lib/ml/types';
+import type { BackendOptions } from '$lib/ml';
+import type { ComputeApi, StylizedFrame, TrainingStatus, WorkerKeyframe } from './api';
+
+/** The tfjs WASM binaries, bundled by Vite (and precached by the service worker). */
+const WASM_FILE_URLS = {
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd
+};
+
+let keyframes: WorkerKeyframe[] = [];
+let trainer: Trainer | null = null;
+/** Weights loaded from a preset or session, used until training takes over. */
+let loadedWeights: Uint8Array | null = null;
+let loadedGenerator: Generator | null = null;
+let running = false;
+let looping = false;
+let reportProgress: ((status: TrainingStatus) => void) | null = null;
+let status: TrainingStatus = { running: false, step: 0, elapsedMs: 0, stepsPerSec: 0, loss: null };
+/** Frames being stylized right now; training waits while this is above zero. */
+let framesInFlight = 0;
+let frameFinished: (() => void) | null = null;
+let scratch: OffscreenCanvasRenderingContext2D | null = null;
+
+/** The keyframes that have a painting, as the ML core's examples. */
+function paintedExamples(): KeyframeExample[] {
+  return keyframes
+    .filter((keyframe) => keyframe.painting !== null)
+    .map((keyframe) => ({ input: keyframe.input, styled: keyframe.painting!, mask: keyframe.mask }));
+}
+
+function publish(update: Partial<TrainingStatus>): void {
+  status = { ...status, ...update, running };
+  reportProgress?.(status);
+}
+
+function nextEventLoopTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function waitForFrames(): Promise<void> {
+  return new Promise((resolve) => (frameFinished = resolve));
+}
+
+function currentGenerator(): Generator | null {
+  return trainer?.generator ?? loadedGenerator;
+}
+
+function forgetLoadedWeights(): void {
+  loadedGenerator?.dispose();
+  loadedGenerator = null;
+}
+
+async function trainingLoop(): Promise<void> {
+  if (looping) return;
+  looping = true;
+  try {
+    while (running) {
+      if (framesInFlight > 0) {
+        await waitForFrames();
+        continue;
+      }
+      const examples = paintedExamples();
+      if (examples.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      if (!trainer) {
+        trainer = new Trainer({ examples, weights: loadedWeights ?? undefined });
+        forgetLoadedWeights();
+      }
+      const progress = await trainer.trainStep();
+      publish({
+        step: progress.step,
+        elapsedMs: progress.elapsedMs,
+        stepsPerSec: progress.stepsPerSec,
+        loss: progress.losses.total
+      });
+      await nextEventLoopTurn();
+    }
+  } catch (error) {
+    running = false;
+    publish({ error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    looping = false;
+  }
+}
+
+function toRgbaImage(frame: ImageBitmap): RgbaImage {
+  const { width, height } = frame;
+  if (!scratch || scratch.canvas.width !== width || scratch.canvas.height !== height) {
+    scratch = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+    if (!scratch) throw new Error('No 2D canvas in the worker');
+  }
+  scratch.drawImage(frame, 0, 0);
+  frame.close();
+  return scratch.getImageData(0, 0, width, height);
+}
+
+const api: ComputeApi = {
+  async init(options = {}) {
+    // No cross-origin isolation here, so no WASM threads (and a minified threaded build once hung).
+    const backendOptions: BackendOptions = {
+      allowSoftwareGpu: options.allowSoftwareGpu,
+      wasmFileUrls: WASM_FILE_URLS,
+      disableWasmThreads: true
+    };
+    const preference = options.preference ?? DEFAULT_BACKENDS;
+    try {
+      return await initBackend(preference, backendOptions);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const fallback = await initBackend(['wasm', 'cpu'], backendOptions);
+      return { ...fallback, notes: [reason, ...fallback.notes] };
+    }
+  },
+
+  async setKeyframes(next) {
+    keyframes = next;
+    trainer?.setExamples(paintedExamples());
+  },
+
+  async updatePainting(index, painting, mask) {
+    const keyframe = keyframes[index];
+    if (!keyframe) throw new Error(`No keyframe ${index}`);
+    keyframes[index] = { ...keyframe, painting, mask };
+    trainer?.setExamples(paintedExamples());
+    return status.step;
+  },
+
+  async startTraining(onProgress) {
+    reportProgress = onProgress;
+    running = true;
+    publish({ error: undefined });
+    void trainingLoop();
+  },
+
+  async pauseTraining() {
+    running = false;
+    publish({});
+  },
+
+  async stylize(frame) {
+    const generator = currentGenerator();
+    if (!generator || framesInFlight > 0) {
+      frame.close();
+      return null;
+    }
+    framesInFlight += 1;
+    try {
+      const started = performance.now();
+      const output = await stylize(generator, toRgbaImage(frame));
+      const image = await createImageBitmap(new ImageData(new Uint8ClampedArray(output.data), output.width, output.height));
+      const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step: status.step };
+      return Comlink.transfer(result, [image]);
+    } finally {
+      framesInFlight -= 1;
+      frameFinished?.();
+      frameFinished = null;
+    }
+  },
+
+  async exportWeights() {
+    return trainer ? await trainer.snapshot() : loadedWeights;
+  },
+
+  async loadWeights(bytes) {
+    trainer?.dispose();
+    trainer = null;
+    forgetLoadedWeights();
+    loadedWeights = bytes;
+    loadedGenerator = generatorFromWeights(bytes);
+    status = { running, step: 0, elapsedMs: 0, stepsPerSec: 0, loss: null };
+  },
+
+  async reset() {
+    running = false;
+    trainer?.dispose();
+    trainer = null;
+    forgetLoadedWeights();
+    loadedWeights = null;
+    keyframes = [];
+    status = { running: false, step: 0, elapsedMs: 0, stepsPerSec: 0, loss: null };
+  },
+
+  async memory() {
+    const { numTensors, numBytes } = memory();
+    return { numTensors, numBytes };
+  }
+};
+
+Comlink.expose(api);
