@@ -178,7 +178,11 @@ export function depthwiseInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inp
   });
 }
 
-/** dL/dfilter of a depthwise conv: one strided window of the padded input per tap, times the gradient, summed. */
+/**
+ * dL/dfilter of a depthwise conv. Multiplier 1: one depthwise conv over channels×batch with the output
+ * gradient as a (large) filter, stride ↔ dilation swapped, then a sum over the batch. Other
+ * multipliers: one strided window of the padded input per tap, times the gradient, summed.
+ */
 export function depthwiseFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: ConvAttrs): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, channels, multiplier] = filterShape;
@@ -194,13 +198,33 @@ export function depthwiseFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterS
     const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, outHeight, outWidth } = info;
     const bottom = Math.max(0, (outHeight - 1) * sh + (kh - 1) * dh + 1 - info.inHeight - info.padInfo.top);
     const right = Math.max(0, (outWidth - 1) * sw + (kw - 1) * dw + 1 - info.inWidth - info.padInfo.left);
+    const batch = x.shape[0];
+    if (multiplier === 1) {
+      const [, height, width] = x.shape;
+      const inputAsChannels = tf.reshape(tf.transpose(x, [1, 2, 3, 0]), [1, height, width, channels * batch]);
+      const gradientAsFilter = tf.reshape(tf.transpose(dy, [1, 2, 3, 0]), [outHeight, outWidth, channels * batch, 1]);
+      const correlation = tf.depthwiseConv2d(
+        inputAsChannels as tf.Tensor4D,
+        gradientAsFilter as tf.Tensor4D,
+        [dh, dw],
+        [
+          [0, 0],
+          [info.padInfo.top, bottom],
+          [info.padInfo.left, right],
+          [0, 0]
+        ],
+        'NHWC',
+        [sh, sw]
+      );
+      const cropped = tf.slice(correlation, [0, 0, 0, 0], [1, kh, kw, -1]);
+      return tf.reshape(tf.sum(tf.reshape(cropped, [kh, kw, channels, batch]), 3), [kh, kw, channels, 1]);
+    }
     const padded = tf.pad(x, [
       [0, 0],
       [info.padInfo.top, bottom],
       [info.padInfo.left, right],
       [0, 0]
     ]);
-    const batch = x.shape[0];
     const gradient = tf.reshape(dy, [batch, outHeight, outWidth, channels, multiplier]);
     const taps: tf.Tensor[] = [];
     for (let ky = 0; ky < kh; ky++) {
