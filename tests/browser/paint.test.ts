@@ -1,6 +1,9 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { page } from 'vitest/browser';
 import PaintCanvas from '../../src/lib/components/paint/PaintCanvas.svelte';
+import PaintEditor from '../../src/lib/components/paint/PaintEditor.svelte';
+import PaintToolbar from '../../src/lib/components/paint/PaintToolbar.svelte';
 import { addStroke, createDocument, importPainting, type PaintDocument, type Stroke } from '../../src/lib/paint/document';
 import { scaleImageFileToDataUrl } from '../../src/lib/paint/import';
 import { loadImportedPainting, renderMask, renderPainting } from '../../src/lib/paint/render';
@@ -130,32 +133,29 @@ describe('rendering a paint document', () => {
   });
 });
 
-describe('PaintCanvas', () => {
-  let host: HTMLDivElement | null = null;
-  let component: ReturnType<typeof mount> | null = null;
+let host: HTMLDivElement | null = null;
+let component: ReturnType<typeof mount> | null = null;
 
-  afterEach(() => {
-    if (component) unmount(component);
-    host?.remove();
-    component = null;
-    host = null;
-  });
+afterEach(() => {
+  if (component) unmount(component);
+  host?.remove();
+  component = null;
+  host = null;
+});
 
-  function mountCanvas(props: Record<string, unknown>) {
-    host = document.createElement('div');
-    host.style.cssText = 'width: 320px; height: 240px; position: fixed; left: 0; top: 0;';
-    document.body.append(host);
-    component = mount(PaintCanvas, {
-      target: host,
-      props: { background: keyframe(), doc: createDocument(WIDTH, HEIGHT), tool: { ...DEFAULT_TOOL }, ...props } as never
-    });
-    flushSync();
-    return host.querySelector('canvas[aria-label="Painting"]') as HTMLCanvasElement;
-  }
+/** Mounts a component in a fixed 320×`height` px box at the top-left of the page. */
+function mountInBox(what: typeof PaintCanvas | typeof PaintEditor | typeof PaintToolbar, props: object, height = 240) {
+  host = document.createElement('div');
+  host.style.cssText = `width: 320px; height: ${height}px; position: fixed; left: 0; top: 0;`;
+  document.body.append(host);
+  component = mount(what as typeof PaintCanvas, { target: host, props: props as never });
+  flushSync();
+  return host;
+}
 
-  /** Sends a pointer event at image pixel (x, y): the 64×48 keyframe fills the 320×240 box at 5×. */
-  function pointer(canvas: HTMLCanvasElement, type: string, x: number, y: number, pointerType = 'mouse'): void {
-    const box = canvas.parentElement!.getBoundingClientRect();
+/** Sends a pointer event at image pixel (x, y) of a 64×48 keyframe shown 320 px wide (5×). */
+function pointer(canvas: HTMLCanvasElement, type: string, x: number, y: number, pointerType = 'mouse'): void {
+  const box = canvas.getBoundingClientRect();
     canvas.dispatchEvent(
       new PointerEvent(type, {
         bubbles: true,
@@ -170,10 +170,30 @@ describe('PaintCanvas', () => {
         clientY: box.top + y * 5
       })
     );
-  }
+}
 
-  async function shown(canvas: HTMLCanvasElement): Promise<void> {
-    await vi.waitFor(() => expect(canvas.style.visibility).toBe('visible'));
+/** Waits until the canvas has been fitted into its box and shown. */
+async function shown(canvas: HTMLCanvasElement): Promise<void> {
+  await vi.waitFor(() => expect(canvas.style.visibility).toBe('visible'));
+}
+
+/** A mouse drag along row y of the image, from x0 to x1. */
+function drag(canvas: HTMLCanvasElement, y: number, x0: number, x1: number): void {
+  pointer(canvas, 'pointerdown', x0, y);
+  for (let x = x0 + 3; x < x1; x += 3) pointer(canvas, 'pointermove', x, y);
+  pointer(canvas, 'pointermove', x1, y);
+  pointer(canvas, 'pointerup', x1, y);
+}
+
+describe('PaintCanvas', () => {
+  function mountCanvas(props: Record<string, unknown>) {
+    const box = mountInBox(PaintCanvas, {
+      background: keyframe(),
+      doc: createDocument(WIDTH, HEIGHT),
+      tool: { ...DEFAULT_TOOL },
+      ...props
+    });
+    return box.querySelector('canvas[aria-label="Painting"]') as HTMLCanvasElement;
   }
 
   it('draws a stroke from pointer events and hands out the painting and the new document', async () => {
@@ -181,9 +201,7 @@ describe('PaintCanvas', () => {
     const onstrokeend = vi.fn();
     const canvas = mountCanvas({ onpaintingchange, onstrokeend, tool: { ...DEFAULT_TOOL, color: '#00ff00', size: 40 } });
     await shown(canvas);
-    pointer(canvas, 'pointerdown', 10, 24);
-    for (let x = 12; x <= 54; x += 3) pointer(canvas, 'pointermove', x, 24);
-    pointer(canvas, 'pointerup', 54, 24);
+    drag(canvas, 24, 10, 54);
 
     expect(onstrokeend).toHaveBeenCalledTimes(1);
     const doc = onstrokeend.mock.calls[0][0] as PaintDocument;
@@ -200,6 +218,13 @@ describe('PaintCanvas', () => {
 
     const screen = canvas.getContext('2d')!.getImageData(0, 0, WIDTH, HEIGHT);
     expect(pixel(screen, 32, 24)).toEqual([0, 255, 0, 255]);
+
+    // A second stroke extends the same document, which stays plain data the session store can clone.
+    drag(canvas, 40, 10, 30);
+    const second = onstrokeend.mock.calls[1][0] as PaintDocument;
+    expect(second.strokes).toHaveLength(2);
+    expect(second.strokes[0]).toEqual(doc.strokes[0]);
+    expect(structuredClone(second)).toEqual(second);
   });
 
   it('picks the colour under the eyedropper from the painting', async () => {
@@ -212,5 +237,88 @@ describe('PaintCanvas', () => {
     const [red, green, blue] = pixel(keyframe(), 20, 30);
     const hex = (value: number) => value.toString(16).padStart(2, '0');
     expect(oneyedrop).toHaveBeenLastCalledWith(`#${hex(red)}${hex(green)}${hex(blue)}`);
+  });
+});
+
+describe('PaintToolbar', () => {
+  it('names every control and shows which tool and layer are on', async () => {
+    const onundo = vi.fn();
+    const onredo = vi.fn();
+    mountInBox(PaintToolbar, {
+      tool: { ...DEFAULT_TOOL },
+      canUndo: true,
+      canRedo: false,
+      onundo,
+      onredo,
+      onclear: vi.fn(),
+      onimport: vi.fn()
+    });
+    const button = (name: string) => page.getByRole('button', { name, exact: true }).element() as HTMLButtonElement;
+    for (const name of ['Brush', 'Eraser', 'Eyedropper', 'Mask', 'Undo', 'Redo', 'Clear', 'Import painting']) {
+      expect(button(name)).toBeTruthy();
+    }
+    expect(page.getByRole('slider', { name: 'Brush size' }).element()).toBeTruthy();
+    expect(page.getByRole('slider', { name: 'Opacity' }).element()).toBeTruthy();
+    expect(page.getByLabelText('Colour').element()).toBeTruthy();
+
+    expect(button('Brush').getAttribute('aria-pressed')).toBe('true');
+    button('Eraser').click();
+    flushSync();
+    expect(button('Eraser').getAttribute('aria-pressed')).toBe('true');
+    expect(button('Brush').getAttribute('aria-pressed')).toBe('false');
+    expect(button('Mask').getAttribute('aria-pressed')).toBe('false');
+    button('Mask').click();
+    flushSync();
+    expect(button('Mask').getAttribute('aria-pressed')).toBe('true');
+
+    button('Undo').click();
+    expect(onundo).toHaveBeenCalledTimes(1);
+    expect(button('Redo').disabled).toBe(true);
+  });
+});
+
+describe('PaintEditor', () => {
+  it('paints, undoes and redoes, handing out each new painting and document', async () => {
+    const onpaintingchange = vi.fn();
+    const ondocumentchange = vi.fn();
+    const box = mountInBox(
+      PaintEditor,
+      {
+        background: keyframe(),
+        doc: createDocument(WIDTH, HEIGHT),
+        tool: { ...DEFAULT_TOOL, color: '#0000ff', size: 40 },
+        onpaintingchange,
+        ondocumentchange
+      },
+      480
+    );
+    const canvas = box.querySelector('canvas[aria-label="Painting"]') as HTMLCanvasElement;
+    await shown(canvas);
+    const lastPainting = () => onpaintingchange.mock.calls.at(-1)![0] as ImageData;
+    const lastDocument = () => ondocumentchange.mock.calls.at(-1)![0] as PaintDocument;
+    const button = (name: string) => page.getByRole('button', { name, exact: true }).element() as HTMLButtonElement;
+
+    expect(button('Undo').disabled).toBe(true);
+    drag(canvas, 24, 10, 54);
+    expect(lastDocument().strokes).toHaveLength(1);
+    await vi.waitFor(() => expect(pixel(lastPainting(), 32, 24)).toEqual([0, 0, 255, 255]));
+
+    flushSync();
+    button('Undo').click();
+    flushSync();
+    expect(lastDocument().strokes).toHaveLength(0);
+    await vi.waitFor(() => expect(pixel(lastPainting(), 32, 24)).toEqual(pixel(keyframe(), 32, 24)));
+
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, shiftKey: true }));
+    flushSync();
+    expect(lastDocument().strokes).toHaveLength(1);
+    await vi.waitFor(() => expect(pixel(lastPainting(), 32, 24)).toEqual([0, 0, 255, 255]));
+
+    button('Clear').click();
+    flushSync();
+    expect(lastDocument().strokes).toHaveLength(0);
+    button('Undo').click();
+    flushSync();
+    expect(lastDocument().strokes).toHaveLength(1);
   });
 });

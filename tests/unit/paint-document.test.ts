@@ -3,6 +3,7 @@ import {
   addStroke,
   clearLayer,
   createDocument,
+  documentsEqual,
   hasLayerContent,
   importPainting,
   parsePaintDocument,
@@ -87,5 +88,15 @@ describe('paint document', () => {
 
   it('refuses to create a document with no pixels', () => {
     expect(() => createDocument(0, 10)).toThrow(RangeError);
+  });
+
+  it('tells documents that draw the same thing from ones that differ by a single point', () => {
+    const doc = addStroke(createDocument(8, 8), stroke());
+    const copy = JSON.parse(JSON.stringify(doc));
+    expect(documentsEqual(doc, copy)).toBe(true);
+    copy.strokes[0].points[1][1] += 0.01;
+    expect(documentsEqual(doc, copy)).toBe(false);
+    expect(documentsEqual(doc, addStroke(doc, stroke()))).toBe(false);
+    expect(documentsEqual(doc, importPainting(doc, 'data:image/png;base64,AAAA'))).toBe(false);
   });
 });

@@ -143,3 +143,37 @@ export function hasLayerContent(doc: PaintDocument, layer: PaintLayer): boolean 
   if (layer === 'paint' && doc.importedPainting) return true;
   return doc.strokes.some((stroke) => stroke.layer === layer);
 }
+
+/** Whether two strokes are the same object or draw exactly the same thing. */
+export function strokesEqual(a: Stroke, b: Stroke): boolean {
+  if (a === b) return true;
+  if (
+    a.layer !== b.layer ||
+    a.tool !== b.tool ||
+    a.color !== b.color ||
+    a.size !== b.size ||
+    a.opacity !== b.opacity ||
+    a.pointerType !== b.pointerType ||
+    a.points.length !== b.points.length
+  ) {
+    return false;
+  }
+  for (let index = 0; index < a.points.length; index++) {
+    const [ax, ay, ap] = a.points[index];
+    const [bx, by, bp] = b.points[index];
+    if (ax !== bx || ay !== by || ap !== bp) return false;
+  }
+  return true;
+}
+
+/** Whether two documents render the same painting (cheap when they share stroke objects). */
+export function documentsEqual(a: PaintDocument, b: PaintDocument): boolean {
+  if (a === b) return true;
+  return (
+    a.width === b.width &&
+    a.height === b.height &&
+    (a.importedPainting?.dataUrl ?? null) === (b.importedPainting?.dataUrl ?? null) &&
+    a.strokes.length === b.strokes.length &&
+    a.strokes.every((stroke, index) => strokesEqual(stroke, b.strokes[index]))
+  );
+}

@@ -1,4 +1,5 @@
 import { getStroke, type StrokeOptions } from 'perfect-freehand';
+import type { RgbaImage } from '$lib/ml/types';
 import type { PaintDocument, Stroke } from './document';
 
 /** A 2D context of an on-screen or offscreen canvas. */
@@ -7,8 +8,8 @@ export type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingConte
 /** A canvas that can be drawn into and drawn from. */
 export type LayerCanvas = HTMLCanvasElement | OffscreenCanvas;
 
-/** What a painting is painted over: the captured keyframe, or nothing (transparent). */
-export type PaintBackground = ImageData | ImageBitmap | null;
+/** What a painting is painted over: the captured keyframe (ImageData or any RGBA image), or nothing (transparent). */
+export type PaintBackground = RgbaImage | ImageBitmap | null;
 
 /** How much pressure changes a stroke's width: pressure 0 → ¼ of the size, 1 → 1.5× the size. */
 const THINNING = 0.5;
@@ -74,17 +75,26 @@ export function drawBackground(ctx: Context2D, background: PaintBackground): voi
   const { width, height } = ctx.canvas;
   ctx.clearRect(0, 0, width, height);
   if (!background) return;
-  if (background instanceof ImageData) {
-    if (background.width === width && background.height === height) {
-      ctx.putImageData(background, 0, 0);
-      return;
-    }
-    const staging = createLayerCanvas(background.width, background.height);
-    context2d(staging).putImageData(background, 0, 0);
-    ctx.drawImage(staging, 0, 0, width, height);
+  if (background instanceof ImageBitmap) {
+    ctx.drawImage(background, 0, 0, width, height);
     return;
   }
-  ctx.drawImage(background, 0, 0, width, height);
+  const pixels = asImageData(background);
+  if (pixels.width === width && pixels.height === height) {
+    ctx.putImageData(pixels, 0, 0);
+    return;
+  }
+  const staging = createLayerCanvas(pixels.width, pixels.height);
+  context2d(staging).putImageData(pixels, 0, 0);
+  ctx.drawImage(staging, 0, 0, width, height);
+}
+
+/** The image as an ImageData (itself when it already is one; otherwise a view on the same bytes when possible). */
+function asImageData(image: RgbaImage): ImageData {
+  if (image instanceof ImageData) return image;
+  const bytes =
+    image.data.buffer instanceof ArrayBuffer ? image.data : new Uint8ClampedArray(image.data);
+  return new ImageData(bytes as Uint8ClampedArray<ArrayBuffer>, image.width, image.height);
 }
 
 /** Decodes the document's imported painting (null when it has none) for the render functions. */
