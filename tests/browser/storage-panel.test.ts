@@ -1,0 +1,109 @@
+import { deleteDB } from 'idb';
+import { flushSync, mount, unmount } from 'svelte';
+import { page } from 'vitest/browser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import PresetsPanel from '$lib/components/presets/PresetsPanel.svelte';
+import { exportStyle } from '$lib/storage/archive';
+import { closeLivebrushDb, DB_NAME } from '$lib/storage/db';
+import { listPresets } from '$lib/storage/presets';
+import { readSessionRecord } from '$lib/storage/session';
+import { FakeStudioHost, styleSnapshot, tinyWeights } from '../fixtures/storage/fixtures';
+
+let panel: ReturnType<typeof mount> | null = null;
+
+async function emptyDatabase(): Promise<void> {
+  await closeLivebrushDb();
+  await deleteDB(DB_NAME);
+}
+
+function showPanel(host: FakeStudioHost): void {
+  panel = mount(PresetsPanel, { target: document.body, props: { host } });
+  flushSync();
+}
+
+async function saveAs(name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Save style', exact: true }).click();
+  await page.getByLabelText('Style name').fill(name);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect.element(page.getByRole('status')).toHaveTextContent(`Saved “${name}”.`);
+}
+
+beforeEach(emptyDatabase);
+afterEach(async () => {
+  if (panel) await unmount(panel);
+  panel = null;
+  await emptyDatabase();
+});
+
+describe('PresetsPanel in Chromium with real IndexedDB', () => {
+  it('saves a style, shows it in the gallery and loads it back into the studio', async () => {
+    const trained = styleSnapshot(tinyWeights(3), 1, 64, 48);
+    const host = new FakeStudioHost(trained);
+    showPanel(host);
+    await saveAs('Magenta dream');
+
+    host.style = styleSnapshot(null, 1, 64, 48);
+    await page.getByRole('button', { name: 'Styles', exact: true }).click();
+    const item = page.getByRole('button', { name: 'Magenta dream', exact: true });
+    await expect.element(item).toBeVisible();
+    await expect.element(page.getByText(/Storage: .* used of .* available/)).toBeVisible();
+    await item.click();
+    await expect.element(page.getByRole('status')).toHaveTextContent('Loaded “Magenta dream”.');
+    expect(host.applied.at(-1)).toEqual(trained);
+  });
+
+  it('deletes a style from the gallery and "Undo" brings it back', async () => {
+    const host = new FakeStudioHost(styleSnapshot(null, 1));
+    showPanel(host);
+    await saveAs('Keep me');
+    await page.getByRole('button', { name: 'Styles', exact: true }).click();
+    await page.getByRole('button', { name: 'Delete Keep me', exact: true }).click();
+    await expect.element(page.getByRole('button', { name: 'Keep me', exact: true })).not.toBeInTheDocument();
+    expect(await listPresets()).toEqual([]);
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect.element(page.getByRole('button', { name: 'Keep me', exact: true })).toBeVisible();
+    expect((await listPresets()).map((p) => p.name)).toEqual(['Keep me']);
+  });
+
+  it('renames and duplicates from the gallery', async () => {
+    showPanel(new FakeStudioHost(styleSnapshot(null, 1)));
+    await saveAs('Draft');
+    await page.getByRole('button', { name: 'Styles', exact: true }).click();
+    await page.getByRole('button', { name: 'Rename Draft', exact: true }).click();
+    await page.getByLabelText('Style name').fill('Final');
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
+    await expect.element(page.getByRole('button', { name: 'Final', exact: true })).toBeVisible();
+    await page.getByRole('button', { name: 'Duplicate Final', exact: true }).click();
+    await expect.element(page.getByRole('button', { name: 'Final copy', exact: true })).toBeVisible();
+    expect((await listPresets()).map((p) => p.name)).toEqual(['Final copy', 'Final']);
+  });
+
+  it('imports a .livebrush file, and shows a clear error for a corrupt one without changing the gallery', async () => {
+    showPanel(new FakeStudioHost(styleSnapshot(null, 1)));
+    const exported = await exportStyle(styleSnapshot(tinyWeights(4), 1), 'Shared style');
+    const picker = page.getByLabelText('Style file to import');
+    await picker.upload(new File([exported.bytes as Uint8Array<ArrayBuffer>], exported.fileName));
+    await expect.element(page.getByRole('status')).toHaveTextContent('Imported “Shared style”');
+
+    const corrupt = exported.bytes.slice(0, exported.bytes.length >> 1);
+    await picker.upload(new File([corrupt], 'broken.livebrush'));
+    await expect.element(page.getByRole('alert')).toHaveTextContent(/This file can't be imported: .*damaged or incomplete/);
+    expect((await listPresets()).map((p) => p.name)).toEqual(['Shared style']);
+  });
+
+  it('restores the last session on mount and autosaves new strokes', async () => {
+    const first = new FakeStudioHost(styleSnapshot(tinyWeights(5), 1));
+    showPanel(first);
+    first.style.keyframes[0].strokes = { version: 1, width: 24, height: 16, strokes: [] };
+    first.emit('strokes');
+    await expect.poll(async () => (await readSessionRecord())?.keyframes[0].strokes).toEqual(first.style.keyframes[0].strokes);
+    await unmount(panel!);
+    panel = null;
+
+    const reopened = new FakeStudioHost(styleSnapshot(null, 0));
+    showPanel(reopened);
+    await expect.poll(() => reopened.applied.length).toBe(1);
+    expect(reopened.style).toEqual(first.style);
+    await expect.element(page.getByRole('status')).toHaveTextContent('Your last session is back.');
+  });
+});
