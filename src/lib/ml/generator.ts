@@ -3,6 +3,7 @@ import type { NetworkConfig } from './config';
 import {
   applyBatchNorm,
   applyConv,
+  applyConvToParts,
   batchNormTensorSpecs,
   convMacsPerPixel,
   convTensorSpecs,
@@ -169,11 +170,10 @@ export function buildGenerator(config: NetworkConfig, valueOf: (spec: TensorSpec
       const levels = plan.down.length;
       plan.up.forEach((conv, i) => {
         const level = levels - i;
-        const merged = tf.concat([current, skips[level]], 3);
-        const y = applyConv(variables, conv, upsampleNearest2x(merged));
+        const y = applyConvToParts(variables, conv, [current, skips[level]], upsampleNearest2x);
         current = tf.relu(applyBatchNorm(variables, `up${level}/bn`, y, training));
       });
-      current = tf.relu(applyConv(variables, plan.head, tf.concat([current, stem, x], 3)));
+      current = tf.relu(applyConvToParts(variables, plan.head, [current, stem, x]));
       if (plan.smoothers) {
         const smoothed = applyBatchNorm(variables, plan.smoothers.norm, tf.relu(applyConv(variables, plan.smoothers.first, current)), training);
         current = tf.relu(applyConv(variables, plan.smoothers.second, smoothed));

@@ -99,15 +99,40 @@ export function requireVariable(variables: ReadonlyMap<string, tf.Variable>, nam
 
 /** Applies one planned conv (zero padding, optional bias) to an NHWC tensor. */
 export function applyConv(variables: ReadonlyMap<string, tf.Variable>, conv: ConvSpec, x: tf.Tensor4D): tf.Tensor4D {
-  let y: tf.Tensor4D;
-  if (conv.separable) {
-    const depthwise = requireVariable(variables, `${conv.name}/depthwise`) as tf.Tensor4D;
-    const pointwise = requireVariable(variables, `${conv.name}/pointwise`) as tf.Tensor4D;
-    const spatial = tf.depthwiseConv2d(x, depthwise, conv.stride, conv.pad);
-    y = tf.conv2d(spatial, pointwise, 1, 0);
-  } else {
-    y = tf.conv2d(x, requireVariable(variables, `${conv.name}/kernel`) as tf.Tensor4D, conv.stride, conv.pad);
+  return applyConvToParts(variables, conv, [x]);
+}
+
+/**
+ * Applies one planned conv to the channel-wise concatenation of `parts` without building it: the
+ * filters are sliced along their input channels and the per-part results summed (tfjs-backend-wasm
+ * concatenates in JavaScript, slower than the convs themselves). `transform` (e.g. upsampling) is
+ * applied to each part first, which is equivalent for per-channel transforms.
+ */
+export function applyConvToParts(
+  variables: ReadonlyMap<string, tf.Variable>,
+  conv: ConvSpec,
+  parts: tf.Tensor4D[],
+  transform: (x: tf.Tensor4D) => tf.Tensor4D = (x) => x
+): tf.Tensor4D {
+  const channels = parts.reduce((total, part) => total + part.shape[3], 0);
+  if (channels !== conv.inChannels) throw new Error(`${conv.name} expects ${conv.inChannels} input channels, got ${channels}`);
+  const sliceInputs = (filter: tf.Tensor, begin: number, size: number): tf.Tensor4D =>
+    (parts.length === 1 ? filter : tf.slice(filter, [0, 0, begin, 0], [-1, -1, size, -1])) as tf.Tensor4D;
+  const outputs: tf.Tensor4D[] = [];
+  let begin = 0;
+  for (const part of parts) {
+    const size = part.shape[3];
+    const x = transform(part);
+    if (conv.separable) {
+      const depthwise = sliceInputs(requireVariable(variables, `${conv.name}/depthwise`), begin, size);
+      const pointwise = sliceInputs(requireVariable(variables, `${conv.name}/pointwise`), begin, size);
+      outputs.push(tf.conv2d(tf.depthwiseConv2d(x, depthwise, conv.stride, conv.pad), pointwise, 1, 0));
+    } else {
+      outputs.push(tf.conv2d(x, sliceInputs(requireVariable(variables, `${conv.name}/kernel`), begin, size), conv.stride, conv.pad));
+    }
+    begin += size;
   }
+  const y = outputs.length === 1 ? outputs[0] : (tf.addN(outputs) as tf.Tensor4D);
   return conv.bias ? tf.add(y, requireVariable(variables, `${conv.name}/bias`)) : y;
 }
 

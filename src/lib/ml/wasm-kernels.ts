@@ -268,9 +268,41 @@ const WASM_GRADIENT_KERNELS: { name: string; run: (inputs: KernelInputs, attrs: 
   }
 ];
 
+/**
+ * Sum/Mean over leading axes (batch, height, width: bias and BatchNorm gradients, moments) as a
+ * matMul with a row of ones: the shipped WASM reduction transposes first and is ~20× slower there.
+ * Returns null when the reduction is not over a leading prefix of float32 axes.
+ */
+function leadingAxesReduction(x: tf.Tensor, axis: number | number[], keepDims: boolean, mean: boolean): tf.Tensor | null {
+  if (!(x instanceof tf.Tensor) || x.dtype !== 'float32' || x.rank < 2) return null;
+  const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + x.rank : a)))].sort((a, b) => a - b);
+  if (axes.length === 0 || axes.length >= x.rank || axes.some((a, i) => a !== i)) return null;
+  return tf.tidy(() => {
+    const rows = x.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
+    const rest = x.shape.slice(axes.length);
+    const columns = rest.reduce((a, b) => a * b, 1);
+    const ones = tf.fill([1, rows], mean ? 1 / rows : 1);
+    const reduced = tf.matMul(ones, tf.reshape(x, [rows, columns]));
+    return tf.reshape(reduced, keepDims ? [...axes.map(() => 1), ...rest] : rest);
+  });
+}
+
+/** Replaces a shipped WASM kernel by `fast` where it applies, delegating to the original otherwise. */
+function overrideWasmKernel(name: string, fast: (inputs: KernelInputs, attrs: Record<string, unknown>) => tf.Tensor | null): void {
+  const original = tf.getKernel(name, 'wasm');
+  if (!original) return;
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) =>
+      (fast(args.inputs as KernelInputs, args.attrs as Record<string, unknown>) as unknown as tf.TensorInfo | null) ??
+      original.kernelFunc(args)
+  });
+}
+
 let registered = false;
 
-/** Registers (once) the conv and depthwise gradient kernels for the 'wasm' backend, replacing the slow shipped one. */
+/** Registers (once) the conv and depthwise gradient kernels for 'wasm' and the faster leading-axes Sum/Mean. */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
   registered = true;
@@ -282,4 +314,6 @@ export function registerWasmGradientKernels(): void {
       kernelFunc: ({ inputs, attrs }) => kernel.run(inputs as KernelInputs, attrs as Record<string, unknown>) as unknown as tf.TensorInfo
     });
   }
+  overrideWasmKernel('Sum', (inputs, attrs) => leadingAxesReduction(inputs.x, attrs.axis as number[], Boolean(attrs.keepDims), false));
+  overrideWasmKernel('Mean', (inputs, attrs) => leadingAxesReduction(inputs.x, attrs.axis as number[], Boolean(attrs.keepDims), true));
 }
