@@ -168,6 +168,46 @@ describe('WASM gradient kernels match reference gradients', () => {
     });
   }
 
+  it('leading-axes Sum and Mean (matMul path) agree with the CPU backend, other axes still work', async () => {
+    const reduce = async () => {
+      const x = tf.tensor4d(randomArray(3 * 5 * 4 * 6, 8), [3, 5, 4, 6]);
+      const results = [
+        tf.sum(x, [0, 1, 2]),
+        tf.mean(x, [0, 1, 2]),
+        tf.sum(x, [0, 1], true),
+        tf.mean(x, 0),
+        tf.sum(x, [1, 3]),
+        tf.mean(x, -1),
+        tf.sum(x)
+      ];
+      const values = await Promise.all(results.map(async (t) => ({ shape: t.shape, data: (await t.data()) as Float32Array })));
+      tf.dispose([x, ...results]);
+      return values;
+    };
+    const expected = await onBackend('cpu', reduce);
+    const actual = await onBackend('wasm', reduce);
+    actual.forEach((result, i) => {
+      expect(result.shape).toEqual(expected[i].shape);
+      expect(relativeError(result.data, expected[i].data)).toBeLessThan(TOLERANCE);
+    });
+  });
+
+  it('copy-free Identity and Cast keep values independent of later variable updates', async () => {
+    await tf.setBackend('wasm');
+    const variable = tf.variable(tf.tensor1d([1, 2, 3]));
+    const copy = tf.clone(variable);
+    const cast = tf.cast(variable, 'float32');
+    const asInt = tf.cast(variable, 'int32');
+    variable.assign(tf.tensor1d([7, 8, 9]));
+    expect([...(await copy.data())]).toEqual([1, 2, 3]);
+    expect([...(await cast.data())]).toEqual([1, 2, 3]);
+    expect(asInt.dtype).toBe('int32');
+    expect([...(await variable.data())]).toEqual([7, 8, 9]);
+    copy.dispose();
+    expect([...(await cast.data())]).toEqual([1, 2, 3]);
+    tf.dispose([cast, asInt, variable]);
+  });
+
   it('leaves no tensors behind', async () => {
     await tf.setBackend('wasm');
     await convGradients(CONV_CASES[1], false);

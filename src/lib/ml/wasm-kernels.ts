@@ -287,22 +287,32 @@ function leadingAxesReduction(x: tf.Tensor, axis: number | number[], keepDims: b
   });
 }
 
-/** Replaces a shipped WASM kernel by `fast` where it applies, delegating to the original otherwise. */
-function overrideWasmKernel(name: string, fast: (inputs: KernelInputs, attrs: Record<string, unknown>) => tf.Tensor | null): void {
+type KernelArgs = Parameters<tf.KernelFunc>[0];
+
+/** Replaces a shipped WASM kernel by `fast` where it applies (non-null result), delegating to the original otherwise. */
+function overrideWasmKernel(name: string, fast: (args: KernelArgs) => tf.TensorInfo | tf.Tensor | null): void {
   const original = tf.getKernel(name, 'wasm');
   if (!original) return;
   tf.unregisterKernel(name, 'wasm');
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) =>
-      (fast(args.inputs as KernelInputs, args.attrs as Record<string, unknown>) as unknown as tf.TensorInfo | null) ??
-      original.kernelFunc(args)
-  });
+  tf.registerKernel({ ...original, kernelFunc: (args) => (fast(args) as tf.TensorInfo | null) ?? original.kernelFunc(args) });
+}
+
+/**
+ * Identity (and a Cast to the same dtype) copies the whole buffer on WASM; tfjs-core's gradient
+ * functions emit hundreds per training step. Tensors are immutable, so sharing the data with a
+ * reference count (what Reshape already does there) is equivalent.
+ */
+function shareData(args: KernelArgs, dtype: tf.DataType | undefined): tf.TensorInfo | null {
+  const x = (args.inputs as Record<string, tf.TensorInfo>).x;
+  const backend = args.backend as { incRef?: (dataId: object) => void };
+  if (!x || x.dtype === 'string' || (dtype !== undefined && dtype !== x.dtype) || typeof backend.incRef !== 'function') return null;
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
 }
 
 let registered = false;
 
-/** Registers (once) the conv and depthwise gradient kernels for 'wasm' and the faster leading-axes Sum/Mean. */
+/** Registers (once) the conv and depthwise gradient kernels for 'wasm', faster leading-axes Sum/Mean and copy-free Identity/Cast. */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
   registered = true;
@@ -314,6 +324,10 @@ export function registerWasmGradientKernels(): void {
       kernelFunc: ({ inputs, attrs }) => kernel.run(inputs as KernelInputs, attrs as Record<string, unknown>) as unknown as tf.TensorInfo
     });
   }
-  overrideWasmKernel('Sum', (inputs, attrs) => leadingAxesReduction(inputs.x, attrs.axis as number[], Boolean(attrs.keepDims), false));
-  overrideWasmKernel('Mean', (inputs, attrs) => leadingAxesReduction(inputs.x, attrs.axis as number[], Boolean(attrs.keepDims), true));
+  const reduce = (mean: boolean) => (args: KernelArgs) =>
+    leadingAxesReduction((args.inputs as KernelInputs).x, args.attrs?.axis as number[], Boolean(args.attrs?.keepDims), mean);
+  overrideWasmKernel('Sum', reduce(false));
+  overrideWasmKernel('Mean', reduce(true));
+  overrideWasmKernel('Identity', (args) => shareData(args, undefined));
+  overrideWasmKernel('Cast', (args) => shareData(args, args.attrs?.dtype as tf.DataType));
 }
