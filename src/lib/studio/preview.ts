@@ -34,6 +34,8 @@ export interface PreviewDeps {
   mirrored(): boolean;
   /** Whether to draw the original camera instead of the stylized frame (the compare gesture). */
   showOriginal(): boolean;
+  /** Whether to offer frames to the worker now (false while something else needs it exclusively). */
+  stylizing(): boolean;
   stylize(frame: ImageBitmap): Promise<StylizedFrame | null>;
   onFrame(stats: PreviewStats): void;
 }
@@ -111,7 +113,7 @@ export class PreviewLoop {
   }
 
   private requestStylized(): void {
-    if (this.inFlight || performance.now() < this.retryAt) return;
+    if (this.inFlight || performance.now() < this.retryAt || !this.deps.stylizing()) return;
     const source = this.deps.source();
     if (!source) return;
     const frame = this.grabber.bitmap(source, this.workingSide, this.deps.mirrored());

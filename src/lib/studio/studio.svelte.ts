@@ -94,6 +94,8 @@ export class Studio implements StudioHost {
   private compute: ComputeWorker | null = null;
   private previewLoop: PreviewLoop | null = null;
   private lastWeightsChangeStep = 0;
+  /** True while the debug API runs frames through the worker; the preview waits meanwhile. */
+  private benchmarking = false;
   /** Painting changes waiting for their first preview frame: [time, step at the change]. */
   private pendingLatency: { at: number; step: number } | null = null;
 
@@ -181,6 +183,7 @@ export class Studio implements StudioHost {
       source: () => this.source(),
       mirrored: () => this.mirrored,
       showOriginal: () => this.showOriginal,
+      stylizing: () => !this.benchmarking,
       stylize: async (frame) => {
         if (!this.compute) {
           frame.close();
@@ -335,17 +338,32 @@ export class Studio implements StudioHost {
     return this.compute.api.memory();
   }
 
-  /** Stylizes `count` frames of the current source at long side `side` in a row (debug API for leak tests). */
+  /**
+   * Stylizes `count` frames of the current source at long side `side`, one after another, while the
+   * live preview waits (debug API for the leak tests). Resolves to the number of frames produced.
+   */
   async stylizeRepeatedly(count: number, side: number): Promise<number> {
+    this.benchmarking = true;
+    try {
+      return await this.stylizeFrames(count, side);
+    } finally {
+      this.benchmarking = false;
+    }
+  }
+
+  private async stylizeFrames(count: number, side: number): Promise<number> {
     let produced = 0;
-    for (let i = 0; i < count; i++) {
+    for (let attempts = 0; produced < count && attempts < count * 4; attempts++) {
       const source = this.source();
       const frame = source && this.grabber.bitmap(source, side, this.mirrored);
       if (!frame || !this.compute) break;
+      // Null when the preview's own frame was in the worker at that moment: try again.
       const result = await this.compute.api.stylize(Comlink.transfer(frame, [frame]));
       if (result) {
         result.image.close();
         produced += 1;
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
     }
     return produced;

@@ -71,6 +71,6 @@ export interface ComputeApi {
   loadWeights(bytes: Uint8Array): Promise<void>;
   /** Forgets keyframes and weights. */
   reset(): Promise<void>;
-  /** tfjs tensor count and bytes (for the leak tests). */
+  /** tfjs tensor count and bytes once no step or frame is running (for the leak tests; pause training first). */
   memory(): Promise<MemoryReport>;
 }

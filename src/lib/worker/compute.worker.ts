@@ -194,6 +194,8 @@ const api: ComputeApi = {
   },
 
   async memory() {
+    // Measure between steps and frames, when the figures are stable.
+    while (looping || framesInFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     const { numTensors, numBytes } = memory();
     return { numTensors, numBytes };
   }

@@ -1,0 +1,158 @@
+// The studio walked like a person: fake camera, a painted keyframe, the live preview following it.
+import { chromium, expect, test, type Page, type Request } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
+import { fakeCameraArgs, fakeCameraFile } from '../fixtures/camera/fake-camera.ts';
+
+const cameraArgs = fakeCameraArgs(fakeCameraFile());
+test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...cameraArgs] } });
+
+/** The painted colour: pure magenta never appears in the grey test clip. */
+const MAGENTA: [number, number, number] = [255, 0, 255];
+/** The painted rectangle, as fractions of the keyframe: strokes cover it, measurements use its inside. */
+const PAINTED = { left: 0.12, right: 0.58, top: 0.22, bottom: 0.6 };
+const MEASURED = { left: 0.2, right: 0.5, top: 0.3, bottom: 0.52 };
+
+/** Mean RGB distance to `colour` inside `region` (fractions) of the stylized preview canvas. */
+async function previewDistance(page: Page, region: typeof MEASURED, colour = MAGENTA): Promise<number> {
+  return page.getByLabel('Stylized preview').evaluate(
+    (canvas: HTMLCanvasElement, { region, colour }) => {
+      const context = canvas.getContext('2d')!;
+      const x = Math.round(region.left * canvas.width);
+      const y = Math.round(region.top * canvas.height);
+      const width = Math.round((region.right - region.left) * canvas.width);
+      const height = Math.round((region.bottom - region.top) * canvas.height);
+      const { data } = context.getImageData(x, y, width, height);
+      let sum = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        sum += Math.hypot(data[i] - colour[0], data[i + 1] - colour[1], data[i + 2] - colour[2]);
+      }
+      return sum / (data.length / 4);
+    },
+    { region, colour }
+  );
+}
+
+/** A cheap fingerprint of the whole preview canvas (changes when the camera image moves). */
+async function previewFingerprint(page: Page): Promise<number> {
+  return page.getByLabel('Stylized preview').evaluate((canvas: HTMLCanvasElement) => {
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let hash = 0;
+    for (let i = 0; i < data.length; i += 97) hash = (hash * 31 + data[i]) % 1_000_000_007;
+    return hash;
+  });
+}
+
+/** Paints horizontal magenta strokes over PAINTED on the paint canvas. */
+async function paintRegion(page: Page): Promise<void> {
+  await page.getByLabel('Colour').fill('#ff00ff');
+  await page.getByLabel('Brush size').fill('40');
+  const canvas = page.getByLabel('Painting', { exact: true });
+  const box = (await canvas.boundingBox())!;
+  const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
+  for (let fy = PAINTED.top + 0.04; fy <= PAINTED.bottom - 0.03; fy += 0.05) {
+    await page.mouse.move(...at(PAINTED.left + 0.03, fy));
+    await page.mouse.down();
+    for (let fx = PAINTED.left + 0.03; fx <= PAINTED.right - 0.03; fx += 0.04) await page.mouse.move(...at(fx, fy));
+    await page.mouse.up();
+  }
+}
+
+/** The training step shown in the status line. */
+async function trainingStep(page: Page): Promise<number> {
+  const text = (await page.getByTestId('training-step').textContent()) ?? '';
+  return Number(text.replace(/\D+/g, ''));
+}
+
+test('a painted keyframe restyles the live camera, and the photo downloads', async ({ page, context }) => {
+  test.setTimeout(360_000);
+  const started = Date.now();
+  const seconds = () => ((Date.now() - started) / 1000).toFixed(0);
+  const requests: string[] = [];
+  const record = (request: Request) => requests.push(request.url());
+  context.on('request', record);
+  page.on('request', record);
+  page.on('worker', (worker) => requests.push(worker.url()));
+
+  await page.goto('/?debug');
+  await expect(page.getByRole('button', { name: 'Capture keyframe' })).toBeEnabled();
+
+  // The camera is live: the preview changes over time.
+  const first = await previewFingerprint(page);
+  await expect.poll(() => previewFingerprint(page), { timeout: 15_000 }).not.toBe(first);
+  await expect(page.getByLabel('Status')).toContainText('WASM');
+
+  await page.getByRole('button', { name: 'Capture keyframe' }).click();
+  await expect(page.getByLabel('Painting', { exact: true })).toBeVisible();
+  const before = await previewDistance(page, MEASURED);
+
+  await paintRegion(page);
+  await expect.poll(() => trainingStep(page), { timeout: 60_000 }).toBeGreaterThan(0);
+
+  // Within a generous time the preview moves toward magenta where the keyframe was painted…
+  let after = before;
+  await expect
+    .poll(
+      async () => {
+        after = await previewDistance(page, MEASURED);
+        return after;
+      },
+      { timeout: 200_000, intervals: [5_000] }
+    )
+    .toBeLessThan(before * 0.85);
+  test.info().annotations.push({
+    type: 'preview',
+    description: `distance to magenta in the painted region: ${before.toFixed(1)} → ${after.toFixed(1)} after ${await trainingStep(page)} steps, ${seconds()} s into the test`
+  });
+
+  // …and "Take photo" saves the stylized preview as a PNG.
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Take photo' }).click();
+  const download = await downloadPromise;
+  expect(download.suggestedFilename()).toMatch(/^livebrush-.*\.png$/);
+  const png = readFileSync((await download.path())!);
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+  // Training can be paused and resumed.
+  await page.getByRole('button', { name: 'Pause training' }).click();
+  await expect(page.getByRole('button', { name: 'Resume training' })).toBeVisible();
+
+  // 1000 stylized frames through the worker leave no tensors or bytes behind.
+  const debug = () => page.evaluate(() => (window as unknown as { __livebrush: { memory(): Promise<{ numTensors: number; numBytes: number }> } }).__livebrush.memory());
+  const warm = await debug();
+  const produced = await page.evaluate(() =>
+    (window as unknown as { __livebrush: { stylizeRepeatedly(count: number, side: number): Promise<number> } }).__livebrush.stylizeRepeatedly(1000, 24)
+  );
+  expect(produced).toBe(1000);
+  expect(await debug()).toEqual(warm);
+  test.info().annotations.push({ type: 'memory', description: `${warm.numTensors} tensors, ${warm.numBytes} bytes before and after 1000 frames; ${seconds()} s into the test` });
+
+  // Nothing left this machine.
+  const hosts = new Set(
+    requests.filter((url) => !url.startsWith('data:') && !url.startsWith('blob:')).map((url) => new URL(url).hostname)
+  );
+  expect([...hosts].filter((host) => host !== 'localhost' && host !== '127.0.0.1')).toEqual([]);
+});
+
+test('without camera access the studio says so and offers a photo instead', async ({ baseURL }) => {
+  // A camera exists but nobody answers the permission prompt (no fake UI): access is refused.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream']
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${baseURL}/`);
+    await expect(page.getByRole('alert').filter({ hasText: 'Camera access was denied' })).toBeVisible();
+    const picker = page.getByLabel('Use a photo instead');
+    await expect(picker).toBeAttached();
+
+    // The photo becomes the studio's frame source, ready to paint on.
+    await picker.setInputFiles('static/icons/icon-512.png');
+    await expect(page.getByRole('button', { name: 'Capture keyframe' })).toBeEnabled();
+    await page.getByRole('button', { name: 'Capture keyframe' }).click();
+    await expect(page.getByLabel('Painting', { exact: true })).toBeVisible();
+  } finally {
+    await browser.close();
+  }
+});
