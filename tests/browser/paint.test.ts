@@ -109,6 +109,35 @@ describe('rendering a paint document', () => {
     renderer.dispose();
   });
 
+  it('renders undo and redo (replayed from layer snapshots) to exactly the pixels of a full render', async () => {
+    const strokes = Array.from({ length: 60 }, (_, index) =>
+      horizontal(
+        {
+          color: `#${(index * 40503).toString(16).padStart(6, '0').slice(-6)}`,
+          tool: index % 9 === 8 ? 'eraser' : 'brush',
+          layer: index % 11 === 10 ? 'mask' : 'paint',
+          opacity: 0.5 + (index % 5) / 10,
+          size: 3 + (index % 7)
+        },
+        4 + (index % 40),
+        index % 20,
+        30 + (index % 34)
+      )
+    );
+    const docs = [createDocument(WIDTH, HEIGHT)];
+    for (const stroke of strokes) docs.push(addStroke(docs.at(-1)!, stroke));
+    const renderer = new PaintRenderer(WIDTH, HEIGHT);
+    renderer.setBackground(keyframe());
+    for (const doc of docs) await renderer.setDocument(doc);
+    const branch = addStroke(docs[40], horizontal({ color: '#00ffff', size: 12 }, 20));
+    for (const doc of [docs[40], docs[60], docs[3], docs[52], branch]) {
+      await renderer.setDocument(doc);
+      expect(Array.from(renderer.painting().data)).toEqual(Array.from(paintingOf(doc).data));
+      expect(renderer.mask()?.data).toEqual(maskOf(doc)?.data);
+    }
+    renderer.dispose();
+  });
+
   it('imports a painting scaled to cover the keyframe, under later strokes, erasable to the keyframe', async () => {
     // 200×100: red side bands around a blue centre; covering a 64×48 keyframe keeps the centre.
     const source = new OffscreenCanvas(200, 100);
@@ -225,6 +254,21 @@ describe('PaintCanvas', () => {
     expect(second.strokes).toHaveLength(2);
     expect(second.strokes[0]).toEqual(doc.strokes[0]);
     expect(structuredClone(second)).toEqual(second);
+  });
+
+  it('hands out the painting, stroke in progress included, during a long stroke', async () => {
+    const onpaintingchange = vi.fn();
+    const canvas = mountCanvas({ onpaintingchange, tool: { ...DEFAULT_TOOL, color: '#ffff00', size: 40 } });
+    await shown(canvas);
+    pointer(canvas, 'pointerdown', 10, 24);
+    for (let x = 12; x <= 40; x += 4) {
+      pointer(canvas, 'pointermove', x, 24);
+      await new Promise((resolve) => setTimeout(resolve, 60));
+    }
+    await vi.waitFor(() => expect(onpaintingchange).toHaveBeenCalled());
+    const [during] = onpaintingchange.mock.calls.at(-1)! as [ImageData];
+    expect(pixel(during, 20, 24)).toEqual([255, 255, 0, 255]);
+    pointer(canvas, 'pointerup', 40, 24);
   });
 
   it('picks the colour under the eyedropper from the painting', async () => {

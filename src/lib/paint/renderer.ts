@@ -6,12 +6,25 @@ import {
   drawBackground,
   drawStroke,
   loadImportedPainting,
-  renderMaskLayer,
   renderPaintLayer,
   type Context2D,
   type LayerCanvas,
   type PaintBackground
 } from './render';
+
+/** A snapshot of both layers is kept every this many strokes, so undo replays at most this many. */
+export const CHECKPOINT_EVERY = 25;
+
+/** How many layer snapshots are kept (the most recent ones). */
+const MAX_CHECKPOINTS = 6;
+
+/** Both layers as they were after the first `strokes.length` strokes of some document. */
+interface Checkpoint {
+  strokes: Stroke[];
+  importedDataUrl: string | null;
+  paint: LayerCanvas;
+  mask: LayerCanvas;
+}
 
 /** The tint the mask layer is shown in while it is being edited. */
 const MASK_TINT = 'rgba(64, 200, 255, 0.5)';
@@ -28,9 +41,10 @@ function surface(width: number, height: number, readBack = false): Surface {
 }
 
 /**
- * Keeps a document rendered into layer canvases, so that a new stroke costs one stroke to draw
- * (undo, clear, import and loading re-render everything), and composes them for the screen, with
- * the stroke being drawn previewed live, and for the network at full resolution.
+ * Keeps a document rendered into layer canvases, so that a new stroke costs one stroke to draw and
+ * an undo replays at most `CHECKPOINT_EVERY` strokes from a snapshot (clear, import and loading
+ * re-render everything), and composes them for the screen, with the stroke being drawn previewed
+ * live, and for the network at full resolution.
  */
 export class PaintRenderer {
   readonly width: number;
@@ -41,6 +55,7 @@ export class PaintRenderer {
   private scratch: Surface;
   private output: Surface;
   private rendered: PaintDocument | null = null;
+  private checkpoints: Checkpoint[] = [];
   private imported: { dataUrl: string; image: ImageBitmap } | null = null;
 
   /** Layer canvases for documents of `width × height` pixels. */
@@ -77,20 +92,57 @@ export class PaintRenderer {
   }
 
   private sync(doc: PaintDocument): void {
+    const importedDataUrl = doc.importedPainting?.dataUrl ?? null;
     const previous = this.rendered;
-    const extendsPrevious =
-      previous !== null &&
-      (previous.importedPainting?.dataUrl ?? null) === (doc.importedPainting?.dataUrl ?? null) &&
-      previous.strokes.length <= doc.strokes.length &&
-      previous.strokes.every((stroke, index) => doc.strokes[index] === stroke);
-    if (extendsPrevious) {
-      for (const stroke of doc.strokes.slice(previous.strokes.length)) this.drawCommitted(stroke);
+    let drawnStrokes: number;
+    if (previous && this.isPrefixOf(previous.strokes, previous.importedPainting?.dataUrl ?? null, doc)) {
+      drawnStrokes = previous.strokes.length;
     } else {
-      const imported = doc.importedPainting ? (this.imported?.image ?? null) : null;
-      renderPaintLayer(this.paintLayer.ctx, doc, imported);
-      renderMaskLayer(this.maskLayer.ctx, doc);
+      const checkpoint = this.checkpoints.findLast((each) => this.isPrefixOf(each.strokes, each.importedDataUrl, doc));
+      if (checkpoint) {
+        copyInto(this.paintLayer.ctx, checkpoint.paint);
+        copyInto(this.maskLayer.ctx, checkpoint.mask);
+        drawnStrokes = checkpoint.strokes.length;
+      } else {
+        const imported = doc.importedPainting ? (this.imported?.image ?? null) : null;
+        renderPaintLayer(this.paintLayer.ctx, { ...doc, strokes: [] }, imported);
+        this.maskLayer.ctx.clearRect(0, 0, this.width, this.height);
+        drawnStrokes = 0;
+      }
+    }
+    for (let index = drawnStrokes; index < doc.strokes.length; index++) {
+      this.drawCommitted(doc.strokes[index]);
+      if ((index + 1) % CHECKPOINT_EVERY === 0) this.saveCheckpoint(doc.strokes.slice(0, index + 1), importedDataUrl);
     }
     this.rendered = doc;
+  }
+
+  /** Whether `doc` starts with exactly these strokes (same objects) on the same imported painting. */
+  private isPrefixOf(strokes: Stroke[], importedDataUrl: string | null, doc: PaintDocument): boolean {
+    return (
+      (doc.importedPainting?.dataUrl ?? null) === importedDataUrl &&
+      strokes.length <= doc.strokes.length &&
+      strokes.every((stroke, index) => doc.strokes[index] === stroke)
+    );
+  }
+
+  private saveCheckpoint(strokes: Stroke[], importedDataUrl: string | null): void {
+    if (this.checkpoints.some((each) => each.strokes.length === strokes.length && this.samePrefix(each, strokes, importedDataUrl))) {
+      return;
+    }
+    const reused = this.checkpoints.length >= MAX_CHECKPOINTS ? this.checkpoints.shift() : undefined;
+    const paint = reused?.paint ?? createLayerCanvas(this.width, this.height);
+    const mask = reused?.mask ?? createLayerCanvas(this.width, this.height);
+    copyInto(context2d(paint), this.paintLayer.canvas);
+    copyInto(context2d(mask), this.maskLayer.canvas);
+    this.checkpoints.push({ strokes, importedDataUrl, paint, mask });
+  }
+
+  private samePrefix(checkpoint: Checkpoint, strokes: Stroke[], importedDataUrl: string | null): boolean {
+    return (
+      checkpoint.importedDataUrl === importedDataUrl &&
+      checkpoint.strokes.every((stroke, index) => strokes[index] === stroke)
+    );
   }
 
   private drawCommitted(stroke: Stroke): void {
@@ -141,9 +193,19 @@ export class PaintRenderer {
     return composeMask(this.output.ctx, this.layerWith('mask', live));
   }
 
-  /** Frees the decoded imported painting. */
+  /** Frees the decoded imported painting and the layer snapshots. */
   dispose(): void {
     this.imported?.image.close();
     this.imported = null;
+    this.checkpoints = [];
   }
+}
+
+/** Replaces everything on `ctx` with the pixels of `source` (same size). */
+function copyInto(ctx: Context2D, source: LayerCanvas): void {
+  ctx.save();
+  ctx.globalCompositeOperation = 'copy';
+  ctx.globalAlpha = 1;
+  ctx.drawImage(source, 0, 0);
+  ctx.restore();
 }
