@@ -168,7 +168,7 @@ describe('WASM gradient kernels match reference gradients', () => {
     });
   }
 
-  it('leading-axes Sum and Mean (matMul path) agree with the CPU backend, other axes still work', async () => {
+  it('Sum and Mean over all but the last axis (matMul path) agree with the CPU backend, other reductions of the same tensor too', async () => {
     const reduce = async () => {
       const x = tf.tensor4d(randomArray(3 * 5 * 4 * 6, 8), [3, 5, 4, 6]);
       const results = [
@@ -176,6 +176,7 @@ describe('WASM gradient kernels match reference gradients', () => {
         tf.mean(x, [0, 1, 2]),
         tf.sum(x, [0, 1], true),
         tf.mean(x, 0),
+        tf.sum(x, [2, 1, 0], true),
         tf.sum(x, [1, 3]),
         tf.mean(x, -1),
         tf.sum(x)

@@ -269,21 +269,22 @@ const WASM_GRADIENT_KERNELS: { name: string; run: (inputs: KernelInputs, attrs: 
 ];
 
 /**
- * Sum/Mean over leading axes (batch, height, width: bias and BatchNorm gradients, moments) as a
- * matMul with a row of ones: the shipped WASM reduction transposes first and is ~20× slower there.
- * Returns null when the reduction is not over a leading prefix of float32 axes.
+ * Sum/Mean over every axis but the last (bias and BatchNorm gradients, moments) as a matMul with a
+ * row of ones: the shipped WASM reduction transposes first and is ~20× slower there. Only this one
+ * split is accelerated: tfjs-backend-wasm caches the XNNPACK matMul operator by the data id of its
+ * second operand, so reducing one buffer under two different [rows, columns] views would reuse a
+ * stale operator. Returns null (use the original kernel) for any other reduction.
  */
-function leadingAxesReduction(x: tf.Tensor, axis: number | number[], keepDims: boolean, mean: boolean): tf.Tensor | null {
+function allButLastAxesReduction(x: tf.Tensor, axis: number | number[], keepDims: boolean, mean: boolean): tf.Tensor | null {
   if (!(x instanceof tf.Tensor) || x.dtype !== 'float32' || x.rank < 2) return null;
   const axes = [...new Set((Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + x.rank : a)))].sort((a, b) => a - b);
-  if (axes.length === 0 || axes.length >= x.rank || axes.some((a, i) => a !== i)) return null;
+  if (axes.length !== x.rank - 1 || axes.some((a, i) => a !== i)) return null;
   return tf.tidy(() => {
-    const rows = x.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
-    const rest = x.shape.slice(axes.length);
-    const columns = rest.reduce((a, b) => a * b, 1);
+    const columns = x.shape[x.rank - 1];
+    const rows = x.size / columns;
     const ones = tf.fill([1, rows], mean ? 1 / rows : 1);
     const reduced = tf.matMul(ones, tf.reshape(x, [rows, columns]));
-    return tf.reshape(reduced, keepDims ? [...axes.map(() => 1), ...rest] : rest);
+    return tf.reshape(reduced, keepDims ? [...axes.map(() => 1), columns] : [columns]);
   });
 }
 
@@ -312,7 +313,7 @@ function shareData(args: KernelArgs, dtype: tf.DataType | undefined): tf.TensorI
 
 let registered = false;
 
-/** Registers (once) the conv and depthwise gradient kernels for 'wasm', faster leading-axes Sum/Mean and copy-free Identity/Cast. */
+/** Registers (once) the conv and depthwise gradient kernels for 'wasm', faster all-but-last-axes Sum/Mean and copy-free Identity/Cast. */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
   registered = true;
@@ -325,7 +326,7 @@ export function registerWasmGradientKernels(): void {
     });
   }
   const reduce = (mean: boolean) => (args: KernelArgs) =>
-    leadingAxesReduction((args.inputs as KernelInputs).x, args.attrs?.axis as number[], Boolean(args.attrs?.keepDims), mean);
+    allButLastAxesReduction((args.inputs as KernelInputs).x, args.attrs?.axis as number[], Boolean(args.attrs?.keepDims), mean);
   overrideWasmKernel('Sum', reduce(false));
   overrideWasmKernel('Mean', reduce(true));
   overrideWasmKernel('Identity', (args) => shareData(args, undefined));
