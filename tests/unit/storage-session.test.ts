@@ -108,6 +108,7 @@ describe('crash-safe session', () => {
     reader.rejectWeights = true;
     const restored = await restoreSession(reader);
     expect(restored?.weightsSavedAt).toBeNull();
+    expect(restored?.weightsError).toBe('unknown network');
     expect(reader.style.weights).toBeNull();
     expect(reader.style.keyframes).toEqual(saved.keyframes);
   });

@@ -36,8 +36,10 @@ export interface Autosave {
 /** When and what the restored session was. */
 export interface RestoredSession {
   savedAt: number;
-  /** When the restored weights were checkpointed, or null if the session had none. */
+  /** When the restored weights were checkpointed, or null if none were restored. */
   weightsSavedAt: number | null;
+  /** Why the studio refused the saved weights (the painting came back without them), or null. */
+  weightsError: string | null;
 }
 
 /**
@@ -117,11 +119,11 @@ export async function restoreSession(host: StudioHost): Promise<RestoredSession 
   const snapshot: StyleSnapshot = { keyframes: record.keyframes, weights: record.weights, stats: record.stats };
   try {
     await host.applyStyle(snapshot);
-    return { savedAt: record.savedAt, weightsSavedAt: record.weightsSavedAt };
+    return { savedAt: record.savedAt, weightsSavedAt: record.weightsSavedAt, weightsError: null };
   } catch (error) {
     if (!record.weights) throw error;
     await host.applyStyle({ ...snapshot, weights: null, stats: { steps: 0, trainingMs: 0, lastLoss: null } });
-    return { savedAt: record.savedAt, weightsSavedAt: null };
+    return { savedAt: record.savedAt, weightsSavedAt: null, weightsError: error instanceof Error ? error.message : String(error) };
   }
 }
 
