@@ -183,14 +183,16 @@ function mountInBox(what: typeof PaintCanvas | typeof PaintEditor | typeof Paint
 }
 
 /** Sends a pointer event at image pixel (x, y) of a 64×48 keyframe shown 320 px wide (5×). */
-function pointer(canvas: HTMLCanvasElement, type: string, x: number, y: number, pointerType = 'mouse'): void {
+function pointer(canvas: HTMLCanvasElement, type: string, x: number, y: number, pointerType = 'mouse', pointerId = 1): void {
   const box = canvas.getBoundingClientRect();
     canvas.dispatchEvent(
       new PointerEvent(type, {
         bubbles: true,
         cancelable: true,
-        pointerId: 1,
+        pointerId,
         pointerType,
+        width: pointerType === 'touch' ? 20 : 1,
+        height: pointerType === 'touch' ? 20 : 1,
         isPrimary: true,
         button: type === 'pointermove' ? -1 : 0,
         buttons: type === 'pointerup' ? 0 : 1,
@@ -269,6 +271,23 @@ describe('PaintCanvas', () => {
     const [during] = onpaintingchange.mock.calls.at(-1)! as [ImageData];
     expect(pixel(during, 20, 24)).toEqual([255, 255, 0, 255]);
     pointer(canvas, 'pointerup', 40, 24);
+  });
+
+  it('zooms with a two-finger pinch without painting', async () => {
+    const onstrokeend = vi.fn();
+    const canvas = mountCanvas({ onstrokeend });
+    await shown(canvas);
+    const before = canvas.getBoundingClientRect().width;
+    pointer(canvas, 'pointerdown', 28, 24, 'touch', 11);
+    pointer(canvas, 'pointerdown', 36, 24, 'touch', 12);
+    pointer(canvas, 'pointermove', 40, 24, 'touch', 12);
+    pointer(canvas, 'pointermove', 24, 24, 'touch', 11);
+    flushSync();
+    // The fingers went from 8 to 16 image pixels apart: twice the zoom.
+    expect(canvas.getBoundingClientRect().width).toBeCloseTo(before * 2, 0);
+    pointer(canvas, 'pointerup', 40, 24, 'touch', 12);
+    pointer(canvas, 'pointerup', 24, 24, 'touch', 11);
+    expect(onstrokeend).not.toHaveBeenCalled();
   });
 
   it('picks the colour under the eyedropper from the painting', async () => {
