@@ -334,6 +334,13 @@ describe('PaintToolbar', () => {
     flushSync();
     expect(button('Mask').getAttribute('aria-pressed')).toBe('true');
 
+    const size = page.getByRole('slider', { name: 'Brush size' }).element() as HTMLInputElement;
+    size.value = '33';
+    size.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    expect(size.value).toBe('33');
+    expect((document.querySelector('.dot') as HTMLElement).style.width).toBe('33px');
+
     button('Undo').click();
     expect(onundo).toHaveBeenCalledTimes(1);
     expect(button('Redo').disabled).toBe(true);
@@ -383,5 +390,14 @@ describe('PaintEditor', () => {
     button('Undo').click();
     flushSync();
     expect(lastDocument().strokes).toHaveLength(1);
+
+    // A colour chosen in the toolbar is the colour of the next stroke.
+    const colour = page.getByLabelText('Colour').element() as HTMLInputElement;
+    colour.value = '#ff00ff';
+    colour.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    drag(canvas, 40, 10, 54);
+    expect(lastDocument().strokes.at(-1)!.color).toBe('#ff00ff');
+    await vi.waitFor(() => expect(pixel(lastPainting(), 32, 40)).toEqual([255, 0, 255, 255]));
   });
 });
