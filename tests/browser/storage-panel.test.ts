@@ -1,9 +1,9 @@
 import { deleteDB } from 'idb';
 import { flushSync, mount, unmount } from 'svelte';
 import { page } from 'vitest/browser';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import PresetsPanel from '$lib/components/presets/PresetsPanel.svelte';
-import { exportStyle } from '$lib/storage/archive';
+import { exportStyle, readArchive } from '$lib/storage/archive';
 import { closeLivebrushDb, DB_NAME } from '$lib/storage/db';
 import { listPresets } from '$lib/storage/presets';
 import { readSessionRecord } from '$lib/storage/session';
@@ -32,8 +32,17 @@ beforeEach(emptyDatabase);
 afterEach(async () => {
   if (panel) await unmount(panel);
   panel = null;
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+  delete (window as { launchQueue?: unknown }).launchQueue;
   await emptyDatabase();
 });
+
+/** A `.livebrush` file of a small trained style. */
+async function styleFile(name: string): Promise<File> {
+  const exported = await exportStyle(styleSnapshot(tinyWeights(6), 1), name);
+  return new File([exported.bytes as Uint8Array<ArrayBuffer>], exported.fileName, { type: 'application/zip' });
+}
 
 describe('PresetsPanel in Chromium with real IndexedDB', () => {
   it('saves a style, shows it in the gallery and loads it back into the studio', async () => {
@@ -105,5 +114,44 @@ describe('PresetsPanel in Chromium with real IndexedDB', () => {
     await expect.poll(() => reopened.applied.length).toBe(1);
     expect(reopened.style).toEqual(first.style);
     await expect.element(page.getByRole('status')).toHaveTextContent('Your last session is back.');
+  });
+
+  it('imports a .livebrush file dropped anywhere on the page', async () => {
+    showPanel(new FakeStudioHost(styleSnapshot(null, 1)));
+    const transfer = new DataTransfer();
+    transfer.items.add(await styleFile('Dropped style'));
+    window.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, cancelable: true }));
+    const drop = new DragEvent('drop', { dataTransfer: transfer, cancelable: true });
+    window.dispatchEvent(drop);
+    expect(drop.defaultPrevented).toBe(true);
+    await expect.element(page.getByRole('status')).toHaveTextContent('Imported “Dropped style”');
+    expect((await listPresets()).map((p) => p.name)).toEqual(['Dropped style']);
+  });
+
+  it('imports the file the installed app was opened with (launchQueue)', async () => {
+    let consumer: ((params: { files: { getFile(): Promise<File> }[] }) => void) | null = null;
+    Object.assign(window, { launchQueue: { setConsumer: (next: typeof consumer) => (consumer = next) } });
+    showPanel(new FakeStudioHost(styleSnapshot(null, 1)));
+    expect(consumer).not.toBeNull();
+    const file = await styleFile('Opened style');
+    consumer!({ files: [{ getFile: async () => file }] });
+    await expect.element(page.getByRole('status')).toHaveTextContent('Imported “Opened style”');
+  });
+
+  it('hands "Export style" to the share sheet when the browser can share the file', async () => {
+    const shared: File[] = [];
+    vi.stubGlobal('navigator', Object.assign(Object.create(navigator), {
+      canShare: (data: { files?: File[] }) => Boolean(data.files?.length),
+      share: async (data: { files: File[] }) => void shared.push(...data.files)
+    }));
+    const host = new FakeStudioHost(styleSnapshot(tinyWeights(7), 1));
+    showPanel(host);
+    await page.getByRole('button', { name: 'Export style', exact: true }).click();
+    await page.getByLabelText('Style name').fill('Pocket style');
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect.element(page.getByRole('status')).toHaveTextContent('Exported “Pocket-style.livebrush”.');
+    expect(shared.map((file) => file.name)).toEqual(['Pocket-style.livebrush']);
+    const style = await readArchive(new Uint8Array(await shared[0].arrayBuffer()));
+    expect(style.weights).toEqual(host.style.weights);
   });
 });
