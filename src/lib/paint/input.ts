@@ -122,31 +122,25 @@ export interface PointerSample {
 /** Contacts wider or taller than this (CSS pixels) are a palm or the side of a hand, not a finger. */
 export const PALM_CONTACT_SIZE = 60;
 
-/** After a pen lifts, touches are ignored for this long (ms), even before the pen is "seen" for good. */
-export const PEN_GRACE_MS = 500;
-
-/** What palm rejection remembers: whether a pen has been used, and when it last lifted. */
+/** What palm rejection remembers: whether a pen has ever been used here, and whether one is down. */
 export interface PalmState {
   penSeen: boolean;
   penDown: boolean;
-  penUpTime: number;
 }
 
 /** Palm rejection state for a fresh canvas: no pen seen yet. */
 export function createPalmState(): PalmState {
-  return { penSeen: false, penDown: false, penUpTime: -Infinity };
+  return { penSeen: false, penDown: false };
 }
 
 /**
  * Whether a new contact may paint. Pens and mice always may. A touch may not when its contact area
- * is palm-sized, while a pen is down or just lifted, or at all once a pen has been seen (a person
- * with a pen paints with the pen; their fingers only pinch and pan).
+ * is palm-sized, nor at all once a pen has been seen (a person with a pen paints with the pen;
+ * their fingers only pinch and pan).
  */
 export function touchMayPaint(state: PalmState, sample: PointerSample): boolean {
   if (sample.pointerType !== 'touch') return true;
-  if (isPalmContact(sample)) return false;
-  if (state.penSeen || state.penDown) return false;
-  return sample.time - state.penUpTime > PEN_GRACE_MS;
+  return !isPalmContact(sample) && !state.penSeen;
 }
 
 /** Whether a touch is too large to be a fingertip. */
@@ -195,12 +189,6 @@ export class PaintGestures {
     this.view = sameImage
       ? viewAnchoredAt(viewport, image, this.view.zoom, centre, [viewport.width / 2, viewport.height / 2])
       : fitView(viewport, image);
-    return [{ type: 'view', view: this.view }];
-  }
-
-  /** Back to the whole image, fitted. */
-  resetView(): GestureAction[] {
-    this.view = fitView(this.viewport, this.image);
     return [{ type: 'view', view: this.view }];
   }
 
@@ -284,10 +272,7 @@ export class PaintGestures {
   }
 
   private release(sample: PointerSample, ending: 'stroke-end' | 'stroke-cancel'): GestureAction[] {
-    if (sample.pointerType === 'pen') {
-      this.palm.penDown = false;
-      this.palm.penUpTime = sample.time;
-    }
+    if (sample.pointerType === 'pen') this.palm.penDown = false;
     this.touches.delete(sample.pointerId);
     if (this.pinch && this.pinch.ids.includes(sample.pointerId)) {
       this.pinch = null;

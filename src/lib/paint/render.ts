@@ -1,6 +1,6 @@
 import { getStroke, type StrokeOptions } from 'perfect-freehand';
 import type { RgbaImage } from '$lib/ml/types';
-import type { PaintDocument, Stroke } from './document';
+import { hasLayerContent, type PaintDocument, type Stroke } from './document';
 
 /** A 2D context of an on-screen or offscreen canvas. */
 export type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
@@ -166,7 +166,7 @@ export function maskMarksAnything(mask: ImageData): boolean {
  */
 export function renderMask(ctx: Context2D, doc: PaintDocument): ImageData | null {
   assertDocumentSized(ctx, doc);
-  if (!doc.strokes.some((stroke) => stroke.layer === 'mask')) return null;
+  if (!hasLayerContent(doc, 'mask')) return null;
   const layer = createLayerCanvas(doc.width, doc.height);
   renderMaskLayer(context2d(layer), doc);
   return composeMask(ctx, layer);

@@ -1,4 +1,4 @@
-import type { PaintDocument, Stroke } from './document';
+import { hasLayerContent, type PaintDocument, type Stroke } from './document';
 import {
   composeMask,
   context2d,
@@ -188,7 +188,7 @@ export class PaintRenderer {
 
   /** The full-resolution mask (plus `live`), or null when nothing is marked ("learn everywhere"). */
   mask(live: Stroke | null = null): ImageData | null {
-    const hasMask = this.rendered?.strokes.some((stroke) => stroke.layer === 'mask') || live?.layer === 'mask';
+    const hasMask = (this.rendered !== null && hasLayerContent(this.rendered, 'mask')) || live?.layer === 'mask';
     if (!hasMask) return null;
     return composeMask(this.output.ctx, this.layerWith('mask', live));
   }
