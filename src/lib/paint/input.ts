@@ -165,6 +165,7 @@ export const PINCH_GRACE_MS = 300;
  * palms and, once a pen is in use, fingers never draw.
  */
 export class PaintGestures {
+  /** The current view; every change is also reported as a 'view' action. */
   view: ViewTransform;
   private viewport: Size;
   private image: Size;
@@ -174,6 +175,7 @@ export class PaintGestures {
     null;
   private pinch: { ids: [number, number]; start: [Point, Point]; startView: ViewTransform } | null = null;
 
+  /** Gestures over a `viewport` (CSS pixels) showing an image of `image` pixels, fitted. */
   constructor(viewport: Size, image: Size) {
     this.viewport = viewport;
     this.image = image;
