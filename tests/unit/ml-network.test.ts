@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NETWORKS, parseNetworkConfig, type NetworkConfig } from '../../src/lib/ml/config';
 import { initBackend } from '../../src/lib/ml/backend';
-import { countMacsPerPixel, countParameters, createGenerator } from '../../src/lib/ml/generator';
+import { buildGenerator, countMacsPerPixel, countParameters, createGenerator } from '../../src/lib/ml/generator';
+import { SeededRandom } from '../../src/lib/ml/random';
 import { stylize } from '../../src/lib/ml/stylize';
 import type { RgbaImage } from '../../src/lib/ml/types';
 
@@ -63,6 +64,28 @@ describe('stylize', () => {
       for (let i = 3; i < out.data.length; i += 4) expect(out.data[i]).toBe(255);
     }
     generator.dispose();
+  });
+
+  it('eval mode with BatchNorm folded into the convs matches the unfolded computation', async () => {
+    for (const network of [TINY, { ...TINY, separable: false, stemKernel: 5, headKernel: 5 }]) {
+      // Random running statistics and affine parameters, so a wrong fold would show.
+      const values = (spec: { name: string; shape: number[] }) => {
+        const random = new SeededRandom(spec.name.length * 31 + spec.shape.length);
+        const size = spec.shape.reduce((a, b) => a * b, 1);
+        return Float32Array.from({ length: size }, () => (spec.name.endsWith('runningVar') ? 0.5 + random.next() : random.normal() * 0.3));
+      };
+      const folded = buildGenerator(network, values, true);
+      const reference = buildGenerator(network, values, false);
+      const x = tf.randomUniform([1, 20, 28, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
+      const a = folded.apply(x, false);
+      const b = reference.apply(x, false);
+      const difference = tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+      expect(difference).toBeLessThan(1e-4);
+      expect(tf.max(tf.abs(b)).dataSync()[0]).toBeGreaterThan(0.05);
+      tf.dispose([x, a, b]);
+      folded.dispose();
+      reference.dispose();
+    }
   });
 
   it('leaks no tensors', async () => {

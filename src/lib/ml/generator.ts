@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NetworkConfig } from './config';
 import {
   applyBatchNorm,
-  applyConv,
-  applyConvToParts,
+  convBlock,
   batchNormTensorSpecs,
   convMacsPerPixel,
   convTensorSpecs,
@@ -142,7 +141,12 @@ export function countMacsPerPixel(config: NetworkConfig): number {
 }
 
 /** Builds a generator whose tensors take the given initial values (by name). */
-export function buildGenerator(config: NetworkConfig, valueOf: (spec: TensorSpec) => Float32Array): Generator {
+export function buildGenerator(
+  config: NetworkConfig,
+  valueOf: (spec: TensorSpec) => Float32Array,
+  /** Eval mode: fold BatchNorm into the convs and fuse bias + activation (false only to check the folding). */
+  fuse = true
+): Generator {
   const plan = planGenerator(config);
   const variables = createVariables(generatorTensorSpecs(config), valueOf);
   const params = countParameters(config);
@@ -155,30 +159,30 @@ export function buildGenerator(config: NetworkConfig, valueOf: (spec: TensorSpec
       if (x.shape[3] !== config.inputChannels) {
         throw new Error(`The generator expects ${config.inputChannels} input channels, got ${x.shape[3]}`);
       }
-      const stem = tf.leakyRelu(applyBatchNorm(variables, 'stem/bn', applyConv(variables, plan.stem, x), training), 0.2);
+      const mode = { training, fuse };
+      const stem = convBlock(variables, plan.stem, [x], { ...mode, norm: 'stem/bn', activation: 'leakyrelu' });
       const skips: tf.Tensor4D[] = [stem];
       let current = stem;
       plan.down.forEach((conv, i) => {
-        const y = applyConv(variables, conv, current);
-        current = tf.leakyRelu(applyBatchNorm(variables, `down${i + 1}/bn`, y, training), 0.2);
+        current = convBlock(variables, conv, [current], { ...mode, norm: `down${i + 1}/bn`, activation: 'leakyrelu' });
         skips.push(current);
       });
       for (const block of plan.residual) {
-        const inner = tf.relu(applyBatchNorm(variables, block.norm, applyConv(variables, block.first, tf.relu(current)), training));
-        current = tf.add(current, applyConv(variables, block.second, inner));
+        const inner = convBlock(variables, block.first, [tf.relu(current)], { ...mode, norm: block.norm, activation: 'relu' });
+        current = tf.add(current, convBlock(variables, block.second, [inner], { ...mode, activation: 'linear' }));
       }
       const levels = plan.down.length;
       plan.up.forEach((conv, i) => {
         const level = levels - i;
-        const y = applyConvToParts(variables, conv, [current, skips[level]], upsampleNearest2x);
-        current = tf.relu(applyBatchNorm(variables, `up${level}/bn`, y, training));
+        current = convBlock(variables, conv, [current, skips[level]], { ...mode, norm: `up${level}/bn`, activation: 'relu', transform: upsampleNearest2x });
       });
-      current = tf.relu(applyConvToParts(variables, plan.head, [current, stem, x]));
+      current = convBlock(variables, plan.head, [current, stem, x], { ...mode, activation: 'relu' });
       if (plan.smoothers) {
-        const smoothed = applyBatchNorm(variables, plan.smoothers.norm, tf.relu(applyConv(variables, plan.smoothers.first, current)), training);
-        current = tf.relu(applyConv(variables, plan.smoothers.second, smoothed));
+        // The reference normalises after the ReLU here, so this BatchNorm cannot fold into a conv.
+        const smoothed = applyBatchNorm(variables, plan.smoothers.norm, convBlock(variables, plan.smoothers.first, [current], { ...mode, activation: 'relu' }), training);
+        current = convBlock(variables, plan.smoothers.second, [smoothed], { ...mode, activation: 'relu' });
       }
-      return tf.tanh(applyConv(variables, plan.out, current));
+      return tf.tanh(convBlock(variables, plan.out, [current], { ...mode, activation: 'linear' }));
     });
 
   return {

@@ -99,41 +99,100 @@ export function requireVariable(variables: ReadonlyMap<string, tf.Variable>, nam
 
 /** Applies one planned conv (zero padding, optional bias) to an NHWC tensor. */
 export function applyConv(variables: ReadonlyMap<string, tf.Variable>, conv: ConvSpec, x: tf.Tensor4D): tf.Tensor4D {
-  return applyConvToParts(variables, conv, [x]);
+  return convBlock(variables, conv, [x], { activation: 'linear', training: true });
 }
 
+/** Activations a conv block can end with (LeakyReLU uses slope 0.2, as the reference). */
+export type Activation = 'linear' | 'relu' | 'leakyrelu';
+
+/** How convBlock runs: which BatchNorm follows the conv, the activation, train/eval mode. */
+export interface ConvBlockOptions {
+  /** Name of the BatchNorm layer after the conv, if any. */
+  norm?: string;
+  activation: Activation;
+  training: boolean;
+  /** Eval mode only: fold the BatchNorm into the filters and fuse bias + activation into the conv (default true). */
+  fuse?: boolean;
+  /** Applied to each input part first (e.g. upsampling); must act per channel. */
+  transform?: (x: tf.Tensor4D) => tf.Tensor4D;
+}
+
+const activate = (x: tf.Tensor4D, activation: Activation): tf.Tensor4D =>
+  activation === 'relu' ? tf.relu(x) : activation === 'leakyrelu' ? tf.leakyRelu(x, 0.2) : x;
+
 /**
- * Applies one planned conv to the channel-wise concatenation of `parts` without building it: the
- * filters are sliced along their input channels and the per-part results summed (tfjs-backend-wasm
- * concatenates in JavaScript, slower than the convs themselves). `transform` (e.g. upsampling) is
- * applied to each part first, which is equivalent for per-channel transforms.
+ * conv → optional BatchNorm → activation over the channel-wise concatenation of `parts`, without
+ * building it: the filters are sliced along their input channels and the per-part results summed
+ * (tfjs-backend-wasm concatenates in JavaScript, slower than the convs themselves). In eval mode the
+ * BatchNorm folds into the filters (scale) and bias (shift) and, for a single part, bias and
+ * activation fuse into the conv: one pass over the activations instead of four.
  */
-export function applyConvToParts(
+export function convBlock(
   variables: ReadonlyMap<string, tf.Variable>,
   conv: ConvSpec,
   parts: tf.Tensor4D[],
-  transform: (x: tf.Tensor4D) => tf.Tensor4D = (x) => x
+  options: ConvBlockOptions
 ): tf.Tensor4D {
   const channels = parts.reduce((total, part) => total + part.shape[3], 0);
   if (channels !== conv.inChannels) throw new Error(`${conv.name} expects ${conv.inChannels} input channels, got ${channels}`);
-  const sliceInputs = (filter: tf.Tensor, begin: number, size: number): tf.Tensor4D =>
+  const transform = options.transform ?? ((x: tf.Tensor4D) => x);
+  const bias = conv.bias ? requireVariable(variables, `${conv.name}/bias`) : null;
+  const folding = !options.training && (options.fuse ?? true);
+  let scale: tf.Tensor | null = null;
+  let shift: tf.Tensor | null = bias;
+  if (folding && options.norm) {
+    const gamma = requireVariable(variables, `${options.norm}/gamma`);
+    const beta = requireVariable(variables, `${options.norm}/beta`);
+    const mean = requireVariable(variables, `${options.norm}/runningMean`);
+    const variance = requireVariable(variables, `${options.norm}/runningVar`);
+    scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)));
+    shift = tf.add(tf.mul(bias ? tf.sub(bias, mean) : tf.neg(mean), scale), beta);
+  }
+  const outputFilter = (filter: tf.Tensor, begin: number, size: number): tf.Tensor4D => {
+    const sliced = parts.length === 1 ? filter : tf.slice(filter, [0, 0, begin, 0], [-1, -1, size, -1]);
+    return (scale ? tf.mul(sliced, scale) : sliced) as tf.Tensor4D;
+  };
+  const inputFilter = (filter: tf.Tensor, begin: number, size: number): tf.Tensor4D =>
     (parts.length === 1 ? filter : tf.slice(filter, [0, 0, begin, 0], [-1, -1, size, -1])) as tf.Tensor4D;
+  const fuseSingle = folding && parts.length === 1;
   const outputs: tf.Tensor4D[] = [];
   let begin = 0;
   for (const part of parts) {
     const size = part.shape[3];
-    const x = transform(part);
+    let x = transform(part);
+    let filter: tf.Tensor4D;
+    let stride = conv.stride;
+    let pad = conv.pad;
     if (conv.separable) {
-      const depthwise = sliceInputs(requireVariable(variables, `${conv.name}/depthwise`), begin, size);
-      const pointwise = sliceInputs(requireVariable(variables, `${conv.name}/pointwise`), begin, size);
-      outputs.push(tf.conv2d(tf.depthwiseConv2d(x, depthwise, conv.stride, conv.pad), pointwise, 1, 0));
+      x = tf.depthwiseConv2d(x, inputFilter(requireVariable(variables, `${conv.name}/depthwise`), begin, size), conv.stride, conv.pad);
+      filter = outputFilter(requireVariable(variables, `${conv.name}/pointwise`), begin, size);
+      stride = 1;
+      pad = 0;
     } else {
-      outputs.push(tf.conv2d(x, sliceInputs(requireVariable(variables, `${conv.name}/kernel`), begin, size), conv.stride, conv.pad));
+      filter = outputFilter(requireVariable(variables, `${conv.name}/kernel`), begin, size);
     }
+    if (fuseSingle) {
+      return tf.fused.conv2d({
+        x,
+        filter,
+        strides: stride,
+        pad,
+        bias: shift ?? undefined,
+        activation: options.activation,
+        leakyreluAlpha: 0.2
+      });
+    }
+    outputs.push(tf.conv2d(x, filter, stride, pad));
     begin += size;
   }
-  const y = outputs.length === 1 ? outputs[0] : (tf.addN(outputs) as tf.Tensor4D);
-  return conv.bias ? tf.add(y, requireVariable(variables, `${conv.name}/bias`)) : y;
+  let y = outputs.length === 1 ? outputs[0] : (tf.addN(outputs) as tf.Tensor4D);
+  if (folding) {
+    if (shift) y = tf.add(y, shift);
+  } else {
+    if (bias) y = tf.add(y, bias);
+    if (options.norm) y = applyBatchNorm(variables, options.norm, y, options.training);
+  }
+  return activate(y, options.activation);
 }
 
 /** Momentum of the running statistics (PyTorch's 0.1) and the variance epsilon of BatchNorm. */
