@@ -258,12 +258,15 @@ export class PaintGestures {
 
   /** A pointer lifted. */
   up(sample: PointerSample): GestureAction[] {
-    return this.release(sample, 'stroke-end');
+    return this.release(sample);
   }
 
-  /** The browser took the pointer away (pointercancel, lost capture): its stroke is abandoned. */
+  /**
+   * The browser took the pointer away (pointercancel, lost capture): what was drawn so far is kept
+   * as a finished stroke, since the person did not lift on purpose and never loses paint.
+   */
   cancel(sample: PointerSample): GestureAction[] {
-    return this.release(sample, 'stroke-cancel');
+    return this.release(sample);
   }
 
   /** A mouse wheel turned over screen point (x, y). */
@@ -273,7 +276,7 @@ export class PaintGestures {
     return [{ type: 'view', view: this.view }];
   }
 
-  private release(sample: PointerSample, ending: 'stroke-end' | 'stroke-cancel'): GestureAction[] {
+  private release(sample: PointerSample): GestureAction[] {
     if (sample.pointerType === 'pen') this.palm.penDown = false;
     this.touches.delete(sample.pointerId);
     if (this.pinch && this.pinch.ids.includes(sample.pointerId)) {
@@ -282,7 +285,7 @@ export class PaintGestures {
     }
     if (this.drawing?.pointerId !== sample.pointerId) return [];
     this.drawing = null;
-    return [{ type: ending }];
+    return [{ type: 'stroke-end' }];
   }
 
   private startPinch(): void {
