@@ -4,7 +4,7 @@ import { listCameras, nextCameraId, openCamera, stopStream, toCameraError } from
 import { FrameGrabber, type FrameSource } from '$lib/camera/frames';
 import type { RgbaImage } from '$lib/ml/types';
 import { createDocument, parsePaintDocument, type PaintDocument } from '$lib/paint/document';
-import type { BackendReport, InitOptions, MemoryReport, TrainingStatus } from '$lib/worker/api';
+import type { BackendReport, ComputeApi, InitOptions, MemoryReport, TrainingStatus } from '$lib/worker/api';
 import { progressProxy, startComputeWorker, type ComputeWorker } from '$lib/worker/client';
 import { PreviewLoop, type PreviewStats } from './preview';
 import type { StudioChange, StudioHost, StyleKeyframe, StyleSnapshot } from './types';
@@ -92,6 +92,8 @@ export class Studio implements StudioHost {
   private deviceId: string | null = null;
   private photo: ImageBitmap | null = null;
   private compute: ComputeWorker | null = null;
+  /** Resolves to the worker's API once its backend is up, or null when it could not start. */
+  private readonly computeReady: Promise<Comlink.Remote<ComputeApi> | null>;
   private previewLoop: PreviewLoop | null = null;
   private lastWeightsChangeStep = 0;
   /** True while the debug API runs frames through the worker; the preview waits meanwhile. */
@@ -99,7 +101,9 @@ export class Studio implements StudioHost {
   /** Painting changes waiting for their first preview frame: [time, step at the change]. */
   private pendingLatency: { at: number; step: number } | null = null;
 
-  constructor() {
+  /** Starts the compute worker at once (restored styles may arrive before the camera is up). */
+  constructor(options: InitOptions = {}) {
+    this.computeReady = this.startCompute(options);
     this.video = document.createElement('video');
     this.video.muted = true;
     this.video.playsInline = true;
@@ -116,17 +120,14 @@ export class Studio implements StudioHost {
     return this.keyframes[this.activeIndex] ?? null;
   }
 
-  /** Starts the compute worker (backend choice) and the camera. */
-  async start(options: InitOptions = {}): Promise<void> {
-    await Promise.all([this.startCompute(options), this.startCamera()]);
-  }
-
-  private async startCompute(options: InitOptions): Promise<void> {
+  private async startCompute(options: InitOptions): Promise<Comlink.Remote<ComputeApi> | null> {
     try {
       this.compute = startComputeWorker();
       this.backend = await this.compute.api.init(options);
+      return this.compute.api;
     } catch (error) {
       this.computeError = `The style engine could not start (${error instanceof Error ? error.message : String(error)}). Try reloading; a newer browser may help.`;
+      return null;
     }
   }
 
@@ -185,7 +186,7 @@ export class Studio implements StudioHost {
       showOriginal: () => this.showOriginal,
       stylizing: () => !this.benchmarking,
       stylize: async (frame) => {
-        if (!this.compute) {
+        if (!this.compute || !this.backend) {
           frame.close();
           return null;
         }
@@ -258,7 +259,8 @@ export class Studio implements StudioHost {
   }
 
   private async sendKeyframes(): Promise<void> {
-    if (!this.compute) return;
+    const api = await this.computeReady;
+    if (!api) return;
     const copies = this.keyframes.map((keyframe) => ({
       input: copyImage(keyframe.input),
       painting: keyframe.painted ? copyImage(keyframe.painting) : null,
@@ -267,7 +269,7 @@ export class Studio implements StudioHost {
     const buffers = copies.flatMap((copy) =>
       [copy.input, copy.painting, copy.mask].filter((image) => image !== null).map((image) => image.data.buffer)
     );
-    await this.compute.api.setKeyframes(Comlink.transfer(copies, buffers));
+    await api.setKeyframes(Comlink.transfer(copies, buffers));
   }
 
   /** The paint editor changed the stroke document of the active keyframe. */
@@ -284,7 +286,8 @@ export class Studio implements StudioHost {
   async paintingChanged(painting: ImageData, mask: ImageData | null): Promise<void> {
     const index = this.activeIndex;
     const keyframe = this.keyframes[index];
-    if (!keyframe || !this.compute) return;
+    const api = await this.computeReady;
+    if (!keyframe || !api) return;
     keyframe.painting = copyImage(painting);
     keyframe.mask = mask ? copyImage(mask) : null;
     if (!keyframe.painted) {
@@ -295,14 +298,15 @@ export class Studio implements StudioHost {
     const maskCopy = mask ? copyImage(mask) : null;
     const buffers = [paintingCopy.data.buffer, ...(maskCopy ? [maskCopy.data.buffer] : [])];
     const at = performance.now();
-    const step = await this.compute.api.updatePainting(index, Comlink.transfer(paintingCopy, buffers), maskCopy);
+    const step = await api.updatePainting(index, Comlink.transfer(paintingCopy, buffers), maskCopy);
     this.pendingLatency = { at, step };
     if (!this.paused && !this.training.running) await this.runTraining();
   }
 
   private async runTraining(): Promise<void> {
-    if (!this.compute) return;
-    await this.compute.api.startTraining(
+    const api = await this.computeReady;
+    if (!api) return;
+    await api.startTraining(
       progressProxy((status: TrainingStatus) => {
         this.training = status;
         if (status.step - this.lastWeightsChangeStep >= WEIGHTS_CHANGE_EVERY) {
@@ -316,7 +320,7 @@ export class Studio implements StudioHost {
   /** Pauses training (the preview keeps the weights it has). */
   async pauseTraining(): Promise<void> {
     this.paused = true;
-    await this.compute?.api.pauseTraining();
+    await (await this.computeReady)?.pauseTraining();
   }
 
   /** Resumes training on the current paintings. */
@@ -334,8 +338,9 @@ export class Studio implements StudioHost {
 
   /** tfjs memory in the worker (debug API). */
   async memory(): Promise<MemoryReport> {
-    if (!this.compute) throw new Error('The compute worker is not running');
-    return this.compute.api.memory();
+    const api = await this.computeReady;
+    if (!api) throw new Error('The compute worker is not running');
+    return api.memory();
   }
 
   /**
@@ -356,7 +361,7 @@ export class Studio implements StudioHost {
     for (let attempts = 0; produced < count && attempts < count * 4; attempts++) {
       const source = this.source();
       const frame = source && this.grabber.bitmap(source, side, this.mirrored);
-      if (!frame || !this.compute) break;
+      if (!frame || !this.compute || !this.backend) break;
       // Null when the preview's own frame was in the worker at that moment: try again.
       const result = await this.compute.api.stylize(Comlink.transfer(frame, [frame]));
       if (result) {
@@ -373,7 +378,7 @@ export class Studio implements StudioHost {
 
   /** The current style (painted keyframes, weights, statistics), copied. */
   async captureStyle(): Promise<StyleSnapshot> {
-    const weights = (await this.compute?.api.exportWeights()) ?? null;
+    const weights = (await (await this.computeReady)?.exportWeights()) ?? null;
     return {
       keyframes: this.keyframes
         .filter((keyframe) => keyframe.painted)
@@ -390,7 +395,8 @@ export class Studio implements StudioHost {
 
   /** Replaces keyframes, paintings and weights; the preview switches to the weights at once. */
   async applyStyle(style: StyleSnapshot): Promise<void> {
-    await this.compute?.api.pauseTraining();
+    const api = await this.computeReady;
+    await api?.pauseTraining();
     this.keyframes = style.keyframes.map((keyframe) => ({
       input: copyImage(keyframe.input),
       painting: copyImage(keyframe.painting),
@@ -401,7 +407,7 @@ export class Studio implements StudioHost {
     this.selectKeyframe(0);
     this.countPainted();
     await this.sendKeyframes();
-    if (style.weights && this.compute) await this.compute.api.loadWeights(new Uint8Array(style.weights));
+    if (style.weights && api) await api.loadWeights(new Uint8Array(style.weights));
     this.previewLoop?.clearStylized();
     this.training = {
       running: false,
