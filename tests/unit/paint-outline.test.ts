@@ -14,13 +14,12 @@ function halfWidth(outline: [number, number][], centreY: number): number {
 function expectWithinReach(outline: [number, number][], stroke: Stroke): void {
   const xs = stroke.points.map(([x]) => x);
   const ys = stroke.points.map(([, y]) => y);
-  for (const [x, y] of outline) {
-    expect(Number.isFinite(x) && Number.isFinite(y)).toBe(true);
-    expect(x).toBeGreaterThanOrEqual(Math.min(...xs) - stroke.size);
-    expect(x).toBeLessThanOrEqual(Math.max(...xs) + stroke.size);
-    expect(y).toBeGreaterThanOrEqual(Math.min(...ys) - stroke.size);
-    expect(y).toBeLessThanOrEqual(Math.max(...ys) + stroke.size);
-  }
+  const [left, right] = [Math.min(...xs) - stroke.size, Math.max(...xs) + stroke.size];
+  const [top, bottom] = [Math.min(...ys) - stroke.size, Math.max(...ys) + stroke.size];
+  const outside = outline.filter(
+    ([x, y]) => !Number.isFinite(x) || !Number.isFinite(y) || x < left || x > right || y < top || y > bottom
+  );
+  expect(outside, `outline vertices outside [${left}, ${right}] × [${top}, ${bottom}]`).toEqual([]);
 }
 
 /** A small deterministic PRNG (mulberry32) so the fuzz cases are the same on every run. */
