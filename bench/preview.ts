@@ -1,0 +1,118 @@
+// Preview speed in headless Chromium with the fake camera, per backend: `npx tsx bench/preview.ts`
+// (after `npm run build`). Prints preview fps while training and the stroke-to-preview latency:
+// the time from a painting change to the first preview frame made by weights that trained on it.
+// Flags: --backends=wasm,webgl,webgpu  --seconds=N (fps window)  --strokes=N  --budget=N (s per stroke).
+import { chromium, type Page } from 'playwright';
+import { preview } from 'vite';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium.ts';
+import { fakeCameraArgs, fakeCameraFile } from '../tests/fixtures/camera/fake-camera.ts';
+
+const flags = new Map(
+  process.argv.slice(2).map((arg) => {
+    const [key, value = ''] = arg.replace(/^--/, '').split('=');
+    return [key, value] as const;
+  })
+);
+const backends = (flags.get('backends') || 'wasm,webgl,webgpu').split(',');
+const fpsSeconds = Number(flags.get('seconds') || 20);
+const strokes = Number(flags.get('strokes') || 3);
+const strokeBudgetSeconds = Number(flags.get('budget') || 120);
+const PORT = 4190;
+
+interface Row {
+  backend: string;
+  started: string;
+  fps: string;
+  workingSide: string;
+  stepsPerSec: string;
+  latency: string;
+}
+
+interface DebugStudio {
+  backend: { backend: string } | null;
+  computeError: string | null;
+  preview: { fps: number; workingSide: number };
+  training: { step: number; stepsPerSec: number };
+  strokeLatencies: number[];
+}
+
+const studio = <T>(page: Page, read: (studio: DebugStudio) => T): Promise<T> =>
+  page.evaluate(`(${read.toString()})(window.__livebrush.studio)`) as Promise<T>;
+
+/** Draws one horizontal stroke across the paint canvas at height `fy` (fraction) in `colour`. */
+async function stroke(page: Page, fy: number, colour: string): Promise<void> {
+  await page.getByLabel('Colour').fill(colour);
+  const box = (await page.getByLabel('Painting', { exact: true }).boundingBox())!;
+  await page.mouse.move(box.x + 0.15 * box.width, box.y + fy * box.height);
+  await page.mouse.down();
+  for (let fx = 0.15; fx <= 0.6; fx += 0.05) await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height);
+  await page.mouse.up();
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function measure(backend: string): Promise<Row> {
+  const row: Row = { backend, started: '–', fps: '–', workingSide: '–', stepsPerSec: '–', latency: '–' };
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fakeCameraArgs(fakeCameraFile())] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 412, height: 915 } });
+    const software = backend === 'wasm' ? '' : '&allowSoftwareGpu';
+    await page.goto(`http://localhost:${PORT}/?debug&backend=${backend}${software}`);
+    await page.waitForFunction('window.__livebrush?.studio.backend || window.__livebrush?.studio.computeError', null, { timeout: 120_000 });
+    row.started = (await studio(page, (s) => s.backend?.backend ?? `failed: ${s.computeError}`)) ?? '–';
+    if (row.started !== backend) return row;
+
+    await page.getByRole('button', { name: 'Capture keyframe' }).click();
+    await page.getByLabel('Brush size').fill('30');
+    await stroke(page, 0.35, '#ff00ff');
+    await page.waitForFunction('window.__livebrush.studio.training.step > 0', null, { timeout: strokeBudgetSeconds * 1000 });
+
+    const fpsSamples: number[] = [];
+    for (let second = 0; second < fpsSeconds; second++) {
+      await page.waitForTimeout(1000);
+      fpsSamples.push(await studio(page, (s) => s.preview.fps));
+    }
+    row.fps = (fpsSamples.reduce((a, b) => a + b, 0) / fpsSamples.length).toFixed(2);
+    row.workingSide = String(await studio(page, (s) => s.preview.workingSide));
+    row.stepsPerSec = (await studio(page, (s) => s.training.stepsPerSec)).toFixed(3);
+
+    const latencies: number[] = [];
+    for (let i = 0; i < strokes; i++) {
+      const known = await studio(page, (s) => s.strokeLatencies.length);
+      await stroke(page, 0.5 + 0.08 * i, i % 2 ? '#ffff00' : '#00ffff');
+      try {
+        await page.waitForFunction(`window.__livebrush.studio.strokeLatencies.length > ${known}`, null, { timeout: strokeBudgetSeconds * 1000 });
+        latencies.push((await studio(page, (s) => s.strokeLatencies)).at(-1)!);
+      } catch {
+        latencies.push(Number.POSITIVE_INFINITY);
+      }
+    }
+    const finite = latencies.filter(Number.isFinite);
+    row.latency =
+      finite.length === 0
+        ? `> ${strokeBudgetSeconds} s`
+        : `${(median(finite) / 1000).toFixed(2)} s (${finite.length}/${latencies.length})`;
+  } catch (error) {
+    row.started = `${row.started} (${(error as Error).message.split('\n')[0]})`;
+  } finally {
+    await browser.close();
+  }
+  return row;
+}
+
+const server = await preview({ preview: { port: PORT, strictPort: true }, logLevel: 'error' });
+try {
+  const rows: Row[] = [];
+  for (const backend of backends) {
+    process.stderr.write(`measuring ${backend}…\n`);
+    rows.push(await measure(backend));
+  }
+  console.log(`Preview in headless Chromium, fake camera; fps averaged over ${fpsSeconds} s while training; latency = median of ${strokes} strokes.`);
+  console.log('| backend | started | preview fps | working side | train steps/s | stroke→preview |');
+  console.log('|---|---|---|---|---|---|');
+  for (const row of rows) {
+    console.log(`| ${row.backend} | ${row.started} | ${row.fps} | ${row.workingSide} | ${row.stepsPerSec} | ${row.latency} |`);
+  }
+} finally {
+  await new Promise((resolve) => server.httpServer.close(resolve));
+}
