@@ -108,6 +108,11 @@ describe('Trainer', () => {
     expect(timed.step).toBeGreaterThan(3);
     const aborted = await trainer.run({ steps: 5, signal: AbortSignal.abort() });
     expect(aborted.step).toBe(timed.step);
+    // An abort arriving from a timer (as a worker message would) stops an unbounded run.
+    const later = new AbortController();
+    setTimeout(() => later.abort(), 100);
+    const stopped = await trainer.run({ signal: later.signal });
+    expect(stopped.step).toBeGreaterThan(timed.step);
     trainer.dispose();
   });
 

@@ -58,6 +58,23 @@ describe('.lbw weights', () => {
     loaded.dispose();
   });
 
+  it('round-trips the full reference network (13 MB) value for value', () => {
+    const generator = createGenerator(NETWORKS.reference, 2);
+    const bytes = encodeWeights(generator);
+    expect(bytes.length).toBeGreaterThan(3_267_523 * 4);
+    const decoded = decodeWeights(bytes);
+    expect(decoded.config).toEqual(NETWORKS.reference);
+    let mismatches = 0;
+    for (const [name, variable] of generator.variables) {
+      const stored = decoded.tensors.get(name)?.data ?? new Float32Array();
+      const original = variable.dataSync();
+      if (stored.length !== original.length) mismatches += 1;
+      for (let i = 0; i < original.length; i++) if (!Object.is(stored[i], original[i])) mismatches += 1;
+    }
+    expect(mismatches).toBe(0);
+    generator.dispose();
+  });
+
   it('keeps meta and BatchNorm running statistics', () => {
     const decoded = decodeWeights(file);
     expect(decoded.meta).toEqual({ steps: 3 });

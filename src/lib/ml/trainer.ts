@@ -190,6 +190,8 @@ export class Trainer {
       if (budget.seconds !== undefined && performance.now() - startMs >= budget.seconds * 1000) break;
       const progress = await this.trainStep();
       budget.onProgress?.(progress);
+      // On WASM/CPU a step's read-back resolves as a microtask: let timers and messages (an abort) in.
+      await yieldToEventLoop();
     }
     return this.lastProgress ?? this.idleProgress();
   }
@@ -225,6 +227,19 @@ export class Trainer {
   private assertAlive(): void {
     if (this.disposed) throw new Error('This trainer has been disposed');
   }
+}
+
+/** Resolves after pending macrotasks (timers, worker messages) had a chance to run. */
+function yieldToEventLoop(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** Trainable variables of a map, in a stable order. */

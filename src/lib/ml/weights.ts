@@ -36,6 +36,26 @@ export interface DecodedWeights {
 
 const align4 = (n: number) => (n + 3) & ~3;
 
+/** Whether this machine stores floats little-endian (then the data section is copied, not converted). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Writes float32 values little-endian at a byte position. */
+function writeFloats(bytes: Uint8Array, position: number, values: Float32Array): void {
+  if (LITTLE_ENDIAN) {
+    bytes.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), position);
+    return;
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < values.length; i++) view.setFloat32(position + i * 4, values[i], true);
+}
+
+/** Reads `count` little-endian float32 values at a byte position into a new array. */
+function readFloats(bytes: Uint8Array, position: number, count: number): Float32Array {
+  if (LITTLE_ENDIAN) return new Float32Array(bytes.slice(position, position + count * 4).buffer);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Float32Array.from({ length: count }, (_, i) => view.getFloat32(position + i * 4, true));
+}
+
 /** Writes a weights file from tensor values already read back (in the configuration's tensor order). */
 export function encodeWeightArrays(config: NetworkConfig, values: ReadonlyMap<string, Float32Array>, meta: Record<string, unknown> = {}): Uint8Array {
   const specs = generatorTensorSpecs(config);
@@ -56,11 +76,7 @@ export function encodeWeightArrays(config: NetworkConfig, values: ReadonlyMap<st
   for (const [i, spec] of specs.entries()) {
     const data = values.get(spec.name);
     if (!data || data.length !== sizeOf(spec.shape)) throw new Error(`No values of the right size for tensor ${spec.name}`);
-    let position = dataStart + table[i].offset;
-    for (const value of data) {
-      view.setFloat32(position, value, true);
-      position += 4;
-    }
+    writeFloats(bytes, dataStart + table[i].offset, data);
   }
   return bytes;
 }
@@ -147,10 +163,7 @@ export function decodeWeights(bytes: Uint8Array): DecodedWeights {
     if (offset + elements * 4 > dataBytes) {
       throw new WeightsFormatError(`Weights file is truncated: tensor ${spec.name} needs bytes ${offset}–${offset + elements * 4}, the data has ${dataBytes}`);
     }
-    const data = new Float32Array(elements);
-    let position = dataStart + offset;
-    for (let i = 0; i < elements; i++, position += 4) data[i] = view.getFloat32(position, true);
-    tensors.set(spec.name, { shape: [...spec.shape], data });
+    tensors.set(spec.name, { shape: [...spec.shape], data: readFloats(bytes, dataStart + offset, elements) });
     expectedBytes += elements * 4;
   }
   if (dataBytes !== expectedBytes) {
