@@ -112,9 +112,20 @@ test('a painted keyframe restyles the live camera, and the photo downloads', asy
   const png = readFileSync((await download.path())!);
   expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-  // Training can be paused and resumed.
+  // A second keyframe joins the first; the canvas switches to it.
+  await page.getByRole('button', { name: 'Add keyframe' }).click();
+  await expect(page.getByRole('button', { name: 'Keyframe 2' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: 'Keyframe 1' })).toHaveAttribute('aria-pressed', 'false');
+
+  // Training can be paused and resumed, and paused it stays paused.
+  await page.getByRole('button', { name: 'Pause training' }).click();
+  await page.getByRole('button', { name: 'Resume training' }).click();
+  await expect.poll(() => trainingStep(page), { timeout: 60_000 }).toBeGreaterThan(await trainingStep(page));
   await page.getByRole('button', { name: 'Pause training' }).click();
   await expect(page.getByRole('button', { name: 'Resume training' })).toBeVisible();
+  const pausedAt = await trainingStep(page);
+  await page.waitForTimeout(4_000);
+  expect(await trainingStep(page)).toBeLessThanOrEqual(pausedAt + 1);
 
   // 1000 stylized frames through the worker leave no tensors or bytes behind.
   const debug = () => page.evaluate(() => (window as unknown as { __livebrush: { memory(): Promise<{ numTensors: number; numBytes: number }> } }).__livebrush.memory());

@@ -71,6 +71,8 @@ export class Studio implements StudioHost {
   activeDocument = $state.raw<PaintDocument | null>(null);
   /** How many keyframes have been painted on. */
   paintedCount = $state(0);
+  /** Counts painting changes (thumbnails redraw on it; the paint canvas does not depend on it). */
+  paintingRevision = $state(0);
   /** The keyframe shown on the paint canvas. */
   activeIndex = $state(0);
   /** Seconds left of a capture countdown, or null. */
@@ -123,7 +125,7 @@ export class Studio implements StudioHost {
   private async startCompute(options: InitOptions): Promise<Comlink.Remote<ComputeApi> | null> {
     try {
       this.compute = startComputeWorker();
-      this.backend = await this.compute.api.init(options);
+      this.backend = await Promise.race([this.compute.api.init(options), this.compute.failed]);
       return this.compute.api;
     } catch (error) {
       this.computeError = `The style engine could not start (${error instanceof Error ? error.message : String(error)}). Try reloading; a newer browser may help.`;
@@ -290,6 +292,7 @@ export class Studio implements StudioHost {
     if (!keyframe || !api) return;
     keyframe.painting = copyImage(painting);
     keyframe.mask = mask ? copyImage(mask) : null;
+    this.paintingRevision += 1;
     if (!keyframe.painted) {
       keyframe.painted = true;
       this.countPainted();

@@ -5,6 +5,8 @@ import type { ComputeApi } from './api';
 /** A running compute worker: its API and a way to stop it. */
 export interface ComputeWorker {
   api: Comlink.Remote<ComputeApi>;
+  /** Rejects if the worker script fails to load or throws outside a call (it never resolves). */
+  failed: Promise<never>;
   terminate(): void;
 }
 
@@ -12,8 +14,13 @@ export interface ComputeWorker {
 export function startComputeWorker(): ComputeWorker {
   const worker = new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'livebrush-compute' });
   const api = Comlink.wrap<ComputeApi>(worker);
+  const failed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (event) => reject(new Error(event.message || 'the compute worker failed to load')));
+  });
+  failed.catch(() => {});
   return {
     api,
+    failed,
     terminate() {
       api[Comlink.releaseProxy]();
       worker.terminate();
