@@ -168,7 +168,7 @@ describe('WASM gradient kernels match reference gradients', () => {
     });
   }
 
-  it('Sum and Mean over all but the last axis (matMul path) agree with the CPU backend, other reductions of the same tensor too', async () => {
+  it('Sum and Mean over leading axes (pooling path) agree with the CPU backend, other reductions too', async () => {
     const reduce = async () => {
       const x = tf.tensor4d(randomArray(3 * 5 * 4 * 6, 8), [3, 5, 4, 6]);
       const results = [
