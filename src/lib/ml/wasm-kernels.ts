@@ -102,8 +102,8 @@ export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShap
     const { filterHeight: kh, filterWidth: kw, outHeight, outWidth } = info;
     const { top, left, bottom: padBottom, right: padRight } = info.padInfo;
     if (kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && top + left + padBottom + padRight === 0) {
-      // Pointwise: xᵀ·dy as one matMul (~3× faster than the correlation); dy keeps the [pixels, C_out]
-      // view that the bias gradient's reduction also uses (tfjs-wasm caches matMul operators per buffer).
+      // Pointwise: xᵀ·dy as one matMul, faster than the correlation. tfjs-wasm caches matMul operators by
+      // the second operand's buffer, so dy must not be multiplied under another shape elsewhere (it is not).
       const pixels = x.size / x.shape[3];
       const inputT = tf.transpose(tf.reshape(x, [pixels, x.shape[3]]));
       return tf.reshape(tf.matMul(inputT, tf.reshape(dy, [pixels, dy.shape[3]])), filterShape as [number, number, number, number]);
