@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 // The one compute worker: owns the tfjs backend, trains in a loop and stylizes preview frames.
-// Inference has priority: the training loop never starts a step while a frame is waiting.
+// Inference has priority: the training loop never starts a step while a frame is being stylized, and
+// after each step it gives the preview up to the step's duration to run frames.
 import * as Comlink from 'comlink';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-simd.wasm?url';
@@ -30,6 +31,15 @@ let status: TrainingStatus = { running: false, step: 0, elapsedMs: 0, stepsPerSe
 /** Frames being stylized right now; training waits while this is above zero. */
 let framesInFlight = 0;
 let frameFinished: (() => void) | null = null;
+let frameStarted: (() => void) | null = null;
+
+/**
+ * After each training step the preview may use the worker for as long as that step took (so the
+ * preview and training share the worker about equally while both are busy)…
+ */
+const PREVIEW_SHARE_OF_STEP = 1;
+/** …as long as the next frame arrives within this many milliseconds of the previous one. */
+const NEXT_FRAME_GRACE_MS = 40;
 let scratch: OffscreenCanvasRenderingContext2D | null = null;
 
 /** The keyframes that have a painting, as the ML core's examples. */
@@ -50,6 +60,30 @@ function nextEventLoopTurn(): Promise<void> {
 
 function waitForFrames(): Promise<void> {
   return new Promise((resolve) => (frameFinished = resolve));
+}
+
+/** Resolves true when a frame starts within `ms`, false otherwise. */
+function nextFrameWithin(ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      frameStarted = null;
+      resolve(false);
+    }, ms);
+    frameStarted = () => {
+      clearTimeout(timer);
+      frameStarted = null;
+      resolve(true);
+    };
+  });
+}
+
+/** Lets the preview have the worker for up to `ms` while it keeps sending frames. */
+async function servePreview(ms: number): Promise<void> {
+  const until = performance.now() + ms;
+  while (running && performance.now() < until) {
+    if (framesInFlight > 0) await waitForFrames();
+    else if (!(await nextFrameWithin(NEXT_FRAME_GRACE_MS))) return;
+  }
 }
 
 function currentGenerator(): Generator | null {
@@ -79,7 +113,9 @@ async function trainingLoop(): Promise<void> {
         trainer = new Trainer({ examples, weights: loadedWeights ?? undefined });
         forgetLoadedWeights();
       }
+      const stepStarted = performance.now();
       const progress = await trainer.trainStep();
+      const stepMs = performance.now() - stepStarted;
       publish({
         step: progress.step,
         elapsedMs: progress.elapsedMs,
@@ -87,6 +123,7 @@ async function trainingLoop(): Promise<void> {
         loss: progress.losses.total
       });
       await nextEventLoopTurn();
+      await servePreview(stepMs * PREVIEW_SHARE_OF_STEP);
     }
   } catch (error) {
     running = false;
@@ -157,6 +194,7 @@ const api: ComputeApi = {
       return null;
     }
     framesInFlight += 1;
+    frameStarted?.();
     try {
       const started = performance.now();
       const output = await stylize(generator, toRgbaImage(frame));
