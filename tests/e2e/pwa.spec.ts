@@ -50,6 +50,16 @@ test('after the first visit the studio loads and runs with the network gone', as
     // The compute worker and its WASM binaries came from the precache.
     await expect(page.getByLabel('Status')).toContainText('WASM', { timeout: 60_000 });
     expect(await page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+    // The camera runs: the preview keeps changing.
+    const fingerprint = () =>
+      page.getByLabel('Stylized preview').evaluate((canvas: HTMLCanvasElement) => {
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let hash = 0;
+        for (let i = 0; i < data.length; i += 97) hash = (hash * 31 + data[i]) % 1_000_000_007;
+        return hash;
+      });
+    const first = await fingerprint();
+    await expect.poll(fingerprint, { timeout: 15_000 }).not.toBe(first);
     await page.getByRole('button', { name: 'Capture keyframe' }).click();
     await expect(page.getByLabel('Painting', { exact: true })).toBeVisible();
   } finally {
