@@ -74,8 +74,8 @@ describe('stylize', () => {
         const size = spec.shape.reduce((a, b) => a * b, 1);
         return Float32Array.from({ length: size }, () => (spec.name.endsWith('runningVar') ? 0.5 + random.next() : random.normal() * 0.3));
       };
-      const folded = buildGenerator(network, values, true);
-      const reference = buildGenerator(network, values, false);
+      const folded = buildGenerator(network, values, { fuse: true });
+      const reference = buildGenerator(network, values, { fuse: false });
       const x = tf.randomUniform([1, 20, 28, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
       const a = folded.apply(x, false);
       const b = reference.apply(x, false);
@@ -86,6 +86,25 @@ describe('stylize', () => {
       folded.dispose();
       reference.dispose();
     }
+  });
+
+  it('running statistics start as the average of the first batches, then move with momentum 0.1', () => {
+    const generator = createGenerator(TINY, 3);
+    const runningMean = () => generator.variables.get('stem/bn/runningMean')!.dataSync().slice();
+    const stemMean = (x: tf.Tensor4D) =>
+      tf.tidy(() => tf.mean(tf.add(tf.conv2d(x, generator.variables.get('stem/kernel') as tf.Tensor4D, 1, 1), generator.variables.get('stem/bias')!), [0, 1, 2]).dataSync());
+    const batches = [1, 2, 3, 4].map((seed) => tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', seed) as tf.Tensor4D);
+    const means = batches.map(stemMean);
+    tf.dispose(generator.apply(batches[0], true));
+    runningMean().forEach((v, c) => expect(v).toBeCloseTo(means[0][c], 5));
+    tf.dispose(generator.apply(batches[1], true));
+    runningMean().forEach((v, c) => expect(v).toBeCloseTo((means[0][c] + means[1][c]) / 2, 5));
+    for (let i = 0; i < 10; i++) tf.dispose(generator.apply(batches[2], true));
+    const settled = runningMean();
+    tf.dispose(generator.apply(batches[3], true));
+    runningMean().forEach((v, c) => expect(v).toBeCloseTo(0.9 * settled[c] + 0.1 * means[3][c], 5));
+    tf.dispose(batches);
+    generator.dispose();
   });
 
   it('leaks no tensors', async () => {

@@ -93,12 +93,12 @@ export const NETWORKS: { reference: NetworkConfig; mobile: NetworkConfig } = {
 /** The reference's training hyper-parameters, with the default perceptual substitute. */
 export const DEFAULT_TRAINING: TrainingConfig = {
   patchSize: 32,
-  batchSize: 40,
+  batchSize: 8,
   learningRate: 4e-4,
   weightDecay: 1e-5,
   adamEpsilon: 1e-8,
   lossWeights: { l1: 4, perceptual: 6, adversarial: 0.5 },
-  perceptual: 'random-features'
+  perceptual: 'ssim-gradient'
 };
 
 const count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));

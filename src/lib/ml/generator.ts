@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NetworkConfig } from './config';
 import {
   applyBatchNorm,
+  BN_MOMENTUM,
   convBlock,
   batchNormTensorSpecs,
   convMacsPerPixel,
@@ -144,9 +145,17 @@ export function countMacsPerPixel(config: NetworkConfig): number {
 export function buildGenerator(
   config: NetworkConfig,
   valueOf: (spec: TensorSpec) => Float32Array,
-  /** Eval mode: fold BatchNorm into the convs and fuse bias + activation (false only to check the folding). */
-  fuse = true
+  options: {
+    /** Eval mode: fold BatchNorm into the convs and fuse bias + activation (false only to check the folding). */
+    fuse?: boolean;
+    /** Whether the running statistics already hold trained values (loaded weights) rather than the initial 0/1. */
+    trainedStatistics?: boolean;
+  } = {}
 ): Generator {
+  const fuse = options.fuse ?? true;
+  // Fresh statistics are averaged cumulatively (momentum 1/n) until n reaches 1/BN_MOMENTUM, so an
+  // eval-mode preview after a few steps does not still carry the initial mean 0 / variance 1.
+  let statisticUpdates = options.trainedStatistics ? Infinity : 0;
   const plan = planGenerator(config);
   const variables = createVariables(generatorTensorSpecs(config), valueOf);
   const params = countParameters(config);
@@ -159,7 +168,9 @@ export function buildGenerator(
       if (x.shape[3] !== config.inputChannels) {
         throw new Error(`The generator expects ${config.inputChannels} input channels, got ${x.shape[3]}`);
       }
-      const mode = { training, fuse };
+      const momentum = Math.max(BN_MOMENTUM, 1 / (statisticUpdates + 1));
+      if (training) statisticUpdates += 1;
+      const mode = { training, fuse, momentum };
       const stem = convBlock(variables, plan.stem, [x], { ...mode, norm: 'stem/bn', activation: 'leakyrelu' });
       const skips: tf.Tensor4D[] = [stem];
       let current = stem;
@@ -179,7 +190,7 @@ export function buildGenerator(
       current = convBlock(variables, plan.head, [current, stem, x], { ...mode, activation: 'relu' });
       if (plan.smoothers) {
         // The reference normalises after the ReLU here, so this BatchNorm cannot fold into a conv.
-        const smoothed = applyBatchNorm(variables, plan.smoothers.norm, convBlock(variables, plan.smoothers.first, [current], { ...mode, activation: 'relu' }), training);
+        const smoothed = applyBatchNorm(variables, plan.smoothers.norm, convBlock(variables, plan.smoothers.first, [current], { ...mode, activation: 'relu' }), training, momentum);
         current = convBlock(variables, plan.smoothers.second, [smoothed], { ...mode, activation: 'relu' });
       }
       return tf.tanh(convBlock(variables, plan.out, [current], { ...mode, activation: 'linear' }));

@@ -111,6 +111,8 @@ export interface ConvBlockOptions {
   norm?: string;
   activation: Activation;
   training: boolean;
+  /** Training only: momentum of the running-statistics update (default BN_MOMENTUM). */
+  momentum?: number;
   /** Eval mode only: fold the BatchNorm into the filters and fuse bias + activation into the conv (default true). */
   fuse?: boolean;
   /** Applied to each input part first (e.g. upsampling); must act per channel. */
@@ -190,24 +192,26 @@ export function convBlock(
     if (shift) y = tf.add(y, shift);
   } else {
     if (bias) y = tf.add(y, bias);
-    if (options.norm) y = applyBatchNorm(variables, options.norm, y, options.training);
+    if (options.norm) y = applyBatchNorm(variables, options.norm, y, options.training, options.momentum);
   }
   return activate(y, options.activation);
 }
 
-/** Momentum of the running statistics (PyTorch's 0.1) and the variance epsilon of BatchNorm. */
-const BN_MOMENTUM = 0.1;
+/** Momentum of the running statistics (PyTorch's 0.1). */
+export const BN_MOMENTUM = 0.1;
+/** Variance epsilon of BatchNorm (PyTorch's). */
 const BN_EPSILON = 1e-5;
 
 /**
  * BatchNorm over N, H, W. Training: normalises with the batch statistics and updates the running
- * statistics (unbiased variance, as PyTorch); evaluation: uses the running statistics.
+ * statistics with `momentum` (unbiased variance, as PyTorch); evaluation: uses the running statistics.
  */
 export function applyBatchNorm(
   variables: ReadonlyMap<string, tf.Variable>,
   name: string,
   x: tf.Tensor4D,
-  training: boolean
+  training: boolean,
+  momentum = BN_MOMENTUM
 ): tf.Tensor4D {
   const gamma = requireVariable(variables, `${name}/gamma`);
   const beta = requireVariable(variables, `${name}/beta`);
@@ -225,8 +229,8 @@ export function applyBatchNorm(
   tf.tidy(() => {
     const batchMean = mean;
     const batchVar = tf.mul(variance, unbiased);
-    runningMean.assign(tf.add(tf.mul(runningMean, 1 - BN_MOMENTUM), tf.mul(batchMean, BN_MOMENTUM)));
-    runningVar.assign(tf.add(tf.mul(runningVar, 1 - BN_MOMENTUM), tf.mul(batchVar, BN_MOMENTUM)));
+    runningMean.assign(tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(batchMean, momentum)));
+    runningVar.assign(tf.add(tf.mul(runningVar, 1 - momentum), tf.mul(batchVar, momentum)));
   });
   return tf.add(tf.mul(normalised, gamma), beta) as tf.Tensor4D;
 }

@@ -175,9 +175,13 @@ export function decodeWeights(bytes: Uint8Array): DecodedWeights {
 /** Loads a generator from a weights file (validated completely before any tensor is created). */
 export function generatorFromWeights(bytes: Uint8Array): Generator {
   const { config, tensors } = decodeWeights(bytes);
-  return buildGenerator(config, (spec) => {
-    const tensor = tensors.get(spec.name);
-    if (!tensor) throw new WeightsFormatError(`Weights file is missing tensor ${spec.name}`);
-    return tensor.data;
-  });
+  return buildGenerator(
+    config,
+    (spec) => {
+      const tensor = tensors.get(spec.name);
+      if (!tensor) throw new WeightsFormatError(`Weights file is missing tensor ${spec.name}`);
+      return tensor.data;
+    },
+    { trainedStatistics: true }
+  );
 }
