@@ -98,7 +98,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   weightDecay: 1e-5,
   adamEpsilon: 1e-8,
   lossWeights: { l1: 4, perceptual: 6, adversarial: 0.5 },
-  perceptual: 'ssim-gradient'
+  perceptual: 'random-features'
 };
 
 const count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
