@@ -100,7 +100,7 @@ export class Studio implements StudioHost {
   private lastWeightsChangeStep = 0;
   /** True while the debug API runs frames through the worker; the preview waits meanwhile. */
   private benchmarking = false;
-  /** Painting changes waiting for their first preview frame: [time, step at the change]. */
+  /** The latest painting change still waiting for its first preview frame: when, and the step then. */
   private pendingLatency: { at: number; step: number } | null = null;
 
   /** Starts the compute worker at once (restored styles may arrive before the camera is up). */
@@ -224,10 +224,11 @@ export class Studio implements StudioHost {
     const keyframe = newKeyframe(frame);
     if (this.keyframes.length === 0) {
       this.keyframes = [keyframe];
+      this.selectKeyframe(0);
     } else {
       this.keyframes = this.keyframes.map((existing, index) => (index === this.activeIndex ? keyframe : existing));
+      this.selectKeyframe(this.activeIndex);
     }
-    this.selectKeyframe(this.keyframes.length === 1 ? 0 : this.activeIndex);
     this.countPainted();
     await this.sendKeyframes();
     this.notify('keyframes');

@@ -29,7 +29,7 @@ export interface TrainingStatus {
   elapsedMs: number;
   stepsPerSec: number;
   loss: number | null;
-  /** Set when training stopped because of an error. */
+  /** Set when training stopped because of an error, or the latest painting could not be used. */
   error?: string;
 }
 

@@ -49,6 +49,18 @@ function paintedExamples(): KeyframeExample[] {
     .map((keyframe) => ({ input: keyframe.input, styled: keyframe.painting!, mask: keyframe.mask }));
 }
 
+/** Gives the trainer the current painted keyframes; a problem with them (e.g. a mask too thin to learn from) is reported, not thrown. */
+function refreshExamples(): void {
+  const examples = paintedExamples();
+  if (!trainer || examples.length === 0) return;
+  try {
+    trainer.setExamples(examples);
+    if (status.error) publish({ error: undefined });
+  } catch (error) {
+    publish({ error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
 function publish(update: Partial<TrainingStatus>): void {
   status = { ...status, ...update, running };
   reportProgress?.(status);
@@ -164,14 +176,14 @@ const api: ComputeApi = {
 
   async setKeyframes(next) {
     keyframes = next;
-    trainer?.setExamples(paintedExamples());
+    refreshExamples();
   },
 
   async updatePainting(index, painting, mask) {
     const keyframe = keyframes[index];
     if (!keyframe) throw new Error(`No keyframe ${index}`);
     keyframes[index] = { ...keyframe, painting, mask };
-    trainer?.setExamples(paintedExamples());
+    refreshExamples();
     return status.step;
   },
 
