@@ -4,9 +4,11 @@ import { SeededRandom } from './random';
 
 /** The reference's unconditional PatchGAN: a map of real/fake scores for a batch of stylized patches. */
 export interface Discriminator {
+  /** Its conv weights and biases by name. */
   readonly variables: ReadonlyMap<string, tf.Variable>;
   /** NHWC RGB patches in [-1, 1] → NHWC score map (6×6 for 32×32 patches). */
   apply(x: tf.Tensor4D): tf.Tensor4D;
+  /** Frees every variable. */
   dispose(): void;
 }
 

@@ -36,9 +36,13 @@ export interface TrainerOptions {
 
 /** Limits of Trainer.run. */
 export interface TrainBudget {
+  /** Stop after this many more steps. */
   steps?: number;
+  /** Stop once this many seconds have passed (checked between steps). */
   seconds?: number;
+  /** Stop when aborted (run resolves normally with the last progress). */
   signal?: AbortSignal;
+  /** Called after every step. */
   onProgress?: (progress: TrainProgress) => void;
 }
 
