@@ -3,11 +3,23 @@ import { sizeMultiple } from './config';
 import type { Generator } from './generator';
 import type { RgbaImage } from './types';
 
-/** Repeats the last row and column of an HWC tensor until the sides are multiples of `multiple`. */
-function edgePad(x: tf.Tensor3D, multiple: number): tf.Tensor3D {
+/**
+ * Pads an HWC tensor at the bottom and right until the sides are multiples of `multiple`: mirrored
+ * (symmetric) where the frame is large enough, which is one native op, else by repeating the last row
+ * and column (tiny frames).
+ */
+function padToMultiple(x: tf.Tensor3D, multiple: number): tf.Tensor3D {
   const [height, width] = x.shape;
   const extraRows = (multiple - (height % multiple)) % multiple;
   const extraCols = (multiple - (width % multiple)) % multiple;
+  if (extraRows === 0 && extraCols === 0) return x;
+  if (extraRows <= height && extraCols <= width) {
+    return tf.mirrorPad(x, [
+      [0, extraRows],
+      [0, extraCols],
+      [0, 0]
+    ], 'symmetric');
+  }
   let padded = x;
   if (extraRows > 0) {
     const lastRow = tf.slice(padded, [height - 1, 0, 0], [1, -1, -1]);
@@ -22,7 +34,7 @@ function edgePad(x: tf.Tensor3D, multiple: number): tf.Tensor3D {
 
 /**
  * Stylizes one frame on the GPU/WASM side: HxWx3 values in 0..255 (int32 or float) → HxWx3 int32 in
- * 0..255, any size (edge-padded to the network's multiple, cropped back), BatchNorm in eval mode.
+ * 0..255, any size (padded to the network's multiple, cropped back), BatchNorm in eval mode.
  * `aux` (HxWx3, 0..255) is required by 6-channel networks. The caller disposes the result.
  */
 export function stylizeTensor(generator: Generator, rgb: tf.Tensor3D, aux?: tf.Tensor3D): tf.Tensor3D {
@@ -35,7 +47,7 @@ export function stylizeTensor(generator: Generator, rgb: tf.Tensor3D, aux?: tf.T
       if (aux.shape[0] !== height || aux.shape[1] !== width) throw new Error('The aux image must have the frame size');
       input = tf.concat([input, tf.sub(tf.div(tf.cast(aux, 'float32'), 127.5), 1)], 2);
     }
-    const padded = edgePad(input, sizeMultiple(generator.config));
+    const padded = padToMultiple(input, sizeMultiple(generator.config));
     const output = generator.apply(tf.expandDims(padded, 0) as tf.Tensor4D, false);
     const cropped = tf.slice(tf.squeeze(output, [0]), [0, 0, 0], [height, width, 3]);
     return tf.cast(tf.clipByValue(tf.round(tf.mul(tf.add(cropped, 1), 127.5)), 0, 255), 'int32') as tf.Tensor3D;
