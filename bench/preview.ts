@@ -1,9 +1,12 @@
 // Preview speed in headless Chromium with the fake camera, per backend: `npx tsx bench/preview.ts`
-// (after `npm run build`). Prints preview fps while training and the stroke-to-preview latency:
+// (after `npm run build`; it serves a private copy of build/, so rebuilding meanwhile is harmless). Prints preview fps while training and the stroke-to-preview latency:
 // the time from a painting change to the first preview frame made by weights that trained on it.
 // Flags: --backends=wasm,webgl,webgpu  --seconds=N (fps window)  --strokes=N  --budget=N (s per stroke).
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
 import { chromium, type Page } from 'playwright';
-import { preview } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium.ts';
 import { fakeCameraArgs, fakeCameraFile } from '../tests/fixtures/camera/fake-camera.ts';
 
@@ -100,7 +103,34 @@ async function measure(backend: string): Promise<Row> {
   return row;
 }
 
-const server = await preview({ preview: { port: PORT, strictPort: true }, logLevel: 'error' });
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json'
+};
+
+/** Serves a snapshot of build/ (the deployable static site) on PORT, with the SPA fallback. */
+function serveBuild(root: string) {
+  return createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    let file = join(root, path);
+    try {
+      if (statSync(file).isDirectory()) file = join(file, 'index.html');
+    } catch {
+      file = join(root, 'index.html');
+    }
+    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+    response.end(readFileSync(file));
+  }).listen(PORT);
+}
+
+const snapshot = mkdtempSync(join(tmpdir(), 'livebrush-bench-'));
+cpSync('build', snapshot, { recursive: true });
+const server = serveBuild(snapshot);
 try {
   const rows: Row[] = [];
   for (const backend of backends) {
@@ -114,5 +144,6 @@ try {
     console.log(`| ${row.backend} | ${row.started} | ${row.fps} | ${row.workingSide} | ${row.stepsPerSec} | ${row.latency} |`);
   }
 } finally {
-  await new Promise((resolve) => server.httpServer.close(resolve));
+  server.close();
+  rmSync(snapshot, { recursive: true, force: true });
 }
