@@ -11,7 +11,9 @@ import { startProgress } from './progress.ts';
 export async function loadModel(path: string): Promise<Generator> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    // A plain Uint8Array copy, not Node's Buffer: Buffer.slice returns a view of a shared pool, and the
+    // ML core's decoder takes `bytes.slice(…).buffer` to be exactly the sliced bytes (a copy, as in browsers).
+    bytes = new Uint8Array(await readFile(path));
   } catch {
     throw new CliError(`file not found: ${path}`);
   }
