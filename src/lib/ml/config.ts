@@ -69,19 +69,19 @@ const REFERENCE: NetworkConfig = {
   separable: false
 };
 
-/** The phone-sized default: 3×3 kernels, separable convs, fewer filters and blocks (see docs/ml-core.md). */
+/** The phone-sized default: 3×3 kernels, few filters and blocks, plain convs; chosen on the devset (docs/network.md). */
 const MOBILE: NetworkConfig = {
   name: 'mobile',
   inputChannels: 3,
-  stemFilters: 16,
+  stemFilters: 8,
   stemKernel: 3,
-  downFilters: [32, 64],
+  downFilters: [16, 32],
   residualBlocks: 3,
-  upFilters: [48, 24],
-  headFilters: 24,
+  upFilters: [24, 12],
+  headFilters: 12,
   headKernel: 3,
   smoothers: true,
-  separable: true
+  separable: false
 };
 
 /** The built-in network presets; `mobile` is the default. */
