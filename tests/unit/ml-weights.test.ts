@@ -58,6 +58,16 @@ describe('.lbw weights', () => {
     loaded.dispose();
   });
 
+  it('reads a file that sits inside a larger buffer, as Node readFile returns it', () => {
+    const pooled = Buffer.alloc(file.length + 64, 7);
+    pooled.set(file, 32);
+    const inPool = pooled.subarray(32, 32 + file.length);
+    const decoded = decodeWeights(inPool);
+    for (const [name, tensor] of decodeWeights(file).tensors) {
+      expect(decoded.tensors.get(name)?.data).toEqual(tensor.data);
+    }
+  });
+
   it('round-trips the full reference network (13 MB) value for value', () => {
     const generator = createGenerator(NETWORKS.reference, 2);
     const bytes = encodeWeights(generator);

@@ -51,7 +51,12 @@ function writeFloats(bytes: Uint8Array, position: number, values: Float32Array):
 
 /** Reads `count` little-endian float32 values at a byte position into a new array. */
 function readFloats(bytes: Uint8Array, position: number, count: number): Float32Array {
-  if (LITTLE_ENDIAN) return new Float32Array(bytes.slice(position, position + count * 4).buffer);
+  if (LITTLE_ENDIAN) {
+    // Copy through a fresh array: `slice` on a Node Buffer is a view of a shared pool, not a copy.
+    const values = new Float32Array(count);
+    new Uint8Array(values.buffer).set(bytes.subarray(position, position + count * 4));
+    return values;
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return Float32Array.from({ length: count }, (_, i) => view.getFloat32(position + i * 4, true));
 }
