@@ -10,8 +10,12 @@ test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_AR
 /** The painted rectangle, as fractions of the keyframe: strokes cover it, measurements use its inside. */
 const PAINTED = { left: 0.08, right: 0.8, top: 0.15, bottom: 0.8 };
 const MEASURED = { left: 0.15, right: 0.7, top: 0.25, bottom: 0.7 };
+/** A band the strokes never reach: the style must stay local to where it was painted. */
+const UNPAINTED = { left: 0, right: 1, top: 0.9, bottom: 1 };
+/** How much more magenta the painted region must be than the unpainted band. */
+const LOCAL_CONTRAST = 40;
 /** How magenta the painted region of the preview must become (0: grey, 255: pure magenta). */
-const MAGENTA_REACHED = 12;
+const MAGENTA_REACHED = 40;
 
 /**
  * How magenta `region` (fractions) of the stylized preview is: the mean of (R + B) / 2 − G, which is 0
@@ -63,7 +67,7 @@ async function trainingStep(page: Page): Promise<number> {
 }
 
 test('a painted keyframe restyles the live camera, and the photo downloads', async ({ page, context }) => {
-  test.setTimeout(360_000);
+  test.setTimeout(600_000);
   const started = Date.now();
   const seconds = () => ((Date.now() - started) / 1000).toFixed(0);
   const requests: string[] = [];
@@ -99,9 +103,21 @@ test('a painted keyframe restyles the live camera, and the photo downloads', asy
       { timeout: 240_000, intervals: [5_000] }
     )
     .toBeGreaterThan(MAGENTA_REACHED);
+  // …and not as a tint over everything: the painted region ends up clearly more magenta than a band
+  // that no stroke touched.
+  let contrast = 0;
+  await expect
+    .poll(
+      async () => {
+        contrast = (await previewMagenta(page, MEASURED)) - (await previewMagenta(page, UNPAINTED));
+        return contrast;
+      },
+      { timeout: 240_000, intervals: [5_000] }
+    )
+    .toBeGreaterThan(LOCAL_CONTRAST);
   test.info().annotations.push({
     type: 'preview',
-    description: `magenta in the painted region: ${before.toFixed(1)} → ${after.toFixed(1)} after ${await trainingStep(page)} steps, ${seconds()} s into the test`
+    description: `magenta in the painted region: ${before.toFixed(1)} → ${after.toFixed(1)}; painted minus unpainted ${contrast.toFixed(1)} after ${await trainingStep(page)} steps, ${seconds()} s into the test`
   });
 
   // …and "Take photo" saves the stylized preview as a PNG.
