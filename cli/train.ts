@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_TRAINING, initBackend, Trainer, type TrainProgress } from '../src/lib/ml/index.ts';
-import { exampleGroups, parseFlags, positiveNumber, trainingBudget } from './args.ts';
+import { DEFAULT_TRAINING, initBackend, Trainer, type TrainerOptions, type TrainProgress } from '../src/lib/ml/index.ts';
+import { exampleGroups, parseFlags, positiveNumber, trainingBudget, type ParsedFlags } from './args.ts';
 import { resolveConfig } from './config.ts';
 import { CliError } from './errors.ts';
 import { loadExamples } from './examples.ts';
@@ -10,7 +10,7 @@ import { writeFileAtomic } from './png.ts';
 import { startProgress } from './progress.ts';
 
 /** Parses the shared example/config flags of `train` and `tune` and loads the examples. */
-export async function loadTrainingInputs(flags: ReturnType<typeof parseFlags>) {
+export async function loadTrainingInputs(flags: ParsedFlags) {
   const config = await resolveConfig(flags.get('config'));
   const patchSize = config.training.patchSize ?? DEFAULT_TRAINING.patchSize;
   const examples = await loadExamples(exampleGroups(flags), patchSize);
@@ -18,7 +18,7 @@ export async function loadTrainingInputs(flags: ReturnType<typeof parseFlags>) {
 }
 
 /** Builds a Trainer, turning the ML core's input errors (sizes, masks) into one-line CLI errors. */
-export function createTrainer(options: ConstructorParameters<typeof Trainer>[0]): Trainer {
+export function createTrainer(options: TrainerOptions): Trainer {
   try {
     return new Trainer(options);
   } catch (error) {
@@ -27,7 +27,7 @@ export function createTrainer(options: ConstructorParameters<typeof Trainer>[0])
 }
 
 /** One-line summary of a training run. */
-export function describeProgress(progress: TrainProgress): string {
+function describeProgress(progress: TrainProgress): string {
   return `step ${progress.step}, ${(progress.elapsedMs / 1000).toFixed(1)} s, ${progress.stepsPerSec.toFixed(2)} steps/s, loss ${progress.losses.total.toFixed(4)}`;
 }
 
