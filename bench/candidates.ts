@@ -65,6 +65,8 @@ export const TRAININGS: Record<string, CandidateTraining> = {
   'b8-randfeat': { ...REFERENCE_TRAINING, batchSize: 8, perceptual: 'random-features' },
   'b8-lr1e-3': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3 },
   'b8-lr2e-3': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 2e-3 },
+  'b8-lr2e-3-randfeat': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 2e-3, perceptual: 'random-features' },
+  'b8-lr2e-3-l1': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 2e-3, perceptual: 'none' },
   'b4-p48': { ...REFERENCE_TRAINING, batchSize: 4, patchSize: 48 },
   'b16-p16': { ...REFERENCE_TRAINING, batchSize: 16, patchSize: 16 }
 };
