@@ -1,6 +1,9 @@
 // Helpers for the presets walk: painting, training, and reading the app's IndexedDB from the page.
 import { expect, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
+import { paintRegion } from './painting.ts';
+
+export { trainingStep } from './painting.ts';
 
 /** The painted rectangle, as fractions of the keyframe. */
 export const PAINTED = { left: 0.15, right: 0.6, top: 0.25, bottom: 0.6 };
@@ -18,23 +21,8 @@ export async function openStudio(page: Page): Promise<void> {
 /** Captures a keyframe and paints PAINTED magenta with horizontal strokes. */
 export async function captureAndPaint(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Capture keyframe' }).click();
-  const canvas = page.getByLabel('Painting', { exact: true });
-  await expect(canvas).toBeVisible();
-  await page.getByLabel('Colour').fill('#ff00ff');
-  await page.getByLabel('Brush size').fill('40');
-  const box = (await canvas.boundingBox())!;
-  const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
-  for (let fy = PAINTED.top + 0.04; fy <= PAINTED.bottom - 0.03; fy += 0.05) {
-    await page.mouse.move(...at(PAINTED.left + 0.03, fy));
-    await page.mouse.down();
-    for (let fx = PAINTED.left + 0.03; fx <= PAINTED.right - 0.03; fx += 0.04) await page.mouse.move(...at(fx, fy));
-    await page.mouse.up();
-  }
-}
-
-/** The training step shown in the status line. */
-export async function trainingStep(page: Page): Promise<number> {
-  return Number(((await page.getByTestId('training-step').textContent()) ?? '').replace(/\D+/g, ''));
+  await expect(page.getByLabel('Painting', { exact: true })).toBeVisible();
+  await paintRegion(page, PAINTED, 0.05);
 }
 
 /** Mean RGB distance to `colour` inside `region` of the stylized preview canvas. */

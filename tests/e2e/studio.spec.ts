@@ -3,6 +3,7 @@ import { chromium, expect, test, type Page, type Request } from '@playwright/tes
 import { readFileSync } from 'node:fs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
 import { fakeCameraArgs, fakeCameraFile } from '../fixtures/camera/fake-camera.ts';
+import { paintRegion, trainingStep } from './painting.ts';
 
 const cameraArgs = fakeCameraArgs(fakeCameraFile());
 test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...cameraArgs] } });
@@ -45,27 +46,6 @@ async function previewFingerprint(page: Page): Promise<number> {
   });
 }
 
-/** Paints horizontal magenta strokes over PAINTED on the paint canvas. */
-async function paintRegion(page: Page): Promise<void> {
-  await page.getByLabel('Colour').fill('#ff00ff');
-  await page.getByLabel('Brush size').fill('40');
-  const canvas = page.getByLabel('Painting', { exact: true });
-  const box = (await canvas.boundingBox())!;
-  const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
-  for (let fy = PAINTED.top + 0.04; fy <= PAINTED.bottom - 0.03; fy += 0.06) {
-    await page.mouse.move(...at(PAINTED.left + 0.03, fy));
-    await page.mouse.down();
-    for (let fx = PAINTED.left + 0.03; fx <= PAINTED.right - 0.03; fx += 0.04) await page.mouse.move(...at(fx, fy));
-    await page.mouse.up();
-  }
-}
-
-/** The training step shown in the status line. */
-async function trainingStep(page: Page): Promise<number> {
-  const text = (await page.getByTestId('training-step').textContent()) ?? '';
-  return Number(text.replace(/\D+/g, ''));
-}
-
 test('a painted keyframe restyles the live camera, and the photo downloads', async ({ page, context }) => {
   test.setTimeout(600_000);
   const started = Date.now();
@@ -89,7 +69,7 @@ test('a painted keyframe restyles the live camera, and the photo downloads', asy
   const before = await previewMagenta(page, MEASURED);
   expect(before).toBeLessThan(3);
 
-  await paintRegion(page);
+  await paintRegion(page, PAINTED, 0.06);
   await expect.poll(() => trainingStep(page), { timeout: 60_000 }).toBeGreaterThan(0);
 
   // Within a generous time the preview moves toward magenta where the keyframe was painted…

@@ -1,0 +1,29 @@
+// What a person does on the paint canvas in the end-to-end walks, and what the status line shows.
+import type { Page } from '@playwright/test';
+
+/** A rectangle as fractions of the keyframe. */
+export interface Region {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
+/** Paints `region` of the keyframe with horizontal mouse strokes `rowStep` apart in a 40-px magenta brush. */
+export async function paintRegion(page: Page, region: Region, rowStep: number): Promise<void> {
+  await page.getByLabel('Colour').fill('#ff00ff');
+  await page.getByLabel('Brush size').fill('40');
+  const box = (await page.getByLabel('Painting', { exact: true }).boundingBox())!;
+  const at = (fx: number, fy: number) => [box.x + fx * box.width, box.y + fy * box.height] as const;
+  for (let fy = region.top + 0.04; fy <= region.bottom - 0.03; fy += rowStep) {
+    await page.mouse.move(...at(region.left + 0.03, fy));
+    await page.mouse.down();
+    for (let fx = region.left + 0.03; fx <= region.right - 0.03; fx += 0.04) await page.mouse.move(...at(fx, fy));
+    await page.mouse.up();
+  }
+}
+
+/** The training step shown in the status line. */
+export async function trainingStep(page: Page): Promise<number> {
+  return Number(((await page.getByTestId('training-step').textContent()) ?? '').replace(/\D+/g, ''));
+}
