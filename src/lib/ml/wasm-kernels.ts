@@ -22,6 +22,19 @@ interface ConvAttrs {
 const pair = (value: number | Pair | undefined): Pair =>
   value === undefined ? [1, 1] : typeof value === 'number' ? [value, value] : value;
 
+/** The geometry tfjs derives for a conv (or, with `depthwise`, a depthwise conv) with these attributes. */
+function convGeometry(inputShape: number[], filterShape: number[], attrs: ConvAttrs, depthwise = false): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    inputShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise
+  );
+}
+
 /** Inserts (stride − 1) zeros between the rows and columns of an NHWC tensor. */
 function insertZeros(x: tf.Tensor4D, strideH: number, strideW: number): tf.Tensor4D {
   if (strideH === 1 && strideW === 1) return x;
@@ -91,14 +104,7 @@ function cropToInput(result: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.
 /** dL/dfilter of conv2d: a conv of the transposed input with the transposed output gradient (stride ↔ dilation); pointwise convs use a matMul. */
 export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: ConvAttrs): tf.Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape,
-      filterShape as [number, number, number, number],
-      attrs.strides,
-      attrs.dilations ?? 1,
-      attrs.pad,
-      attrs.dimRoundingMode
-    );
+    const info = convGeometry(x.shape, filterShape, attrs);
     const { filterHeight: kh, filterWidth: kw, outHeight, outWidth } = info;
     const { top, left, bottom: padBottom, right: padRight } = info.padInfo;
     if (kh === 1 && kw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && top + left + padBottom + padRight === 0) {
@@ -136,14 +142,7 @@ export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShap
 /** dL/dx of conv2d: the zero-inserted output gradient correlated with the flipped, transposed filter. */
 export function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: number[], attrs: ConvAttrs): tf.Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape as [number, number, number, number],
-      filter.shape,
-      attrs.strides,
-      attrs.dilations ?? 1,
-      attrs.pad,
-      attrs.dimRoundingMode
-    );
+    const info = convGeometry(inputShape, filter.shape, attrs);
     const prepared = prepareOutputGradient(dy, info);
     const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
     const result = tf.conv2d(prepared.dy, flipped, 1, prepared.geometry.pad, 'NHWC', [info.dilationHeight, info.dilationWidth]);
@@ -154,15 +153,7 @@ export function conv2dInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inputS
 /** dL/dx of a depthwise conv (any channel multiplier). */
 export function depthwiseInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inputShape: number[], attrs: ConvAttrs): tf.Tensor4D {
   return tf.tidy(() => {
-    const info = tf.backend_util.computeConv2DInfo(
-      inputShape as [number, number, number, number],
-      filter.shape,
-      attrs.strides,
-      attrs.dilations ?? 1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      true
-    );
+    const info = convGeometry(inputShape, filter.shape, attrs, true);
     const [kh, kw, channels, multiplier] = filter.shape;
     const [batch, outHeight, outWidth] = dy.shape;
     const flipped = tf.reverse(filter, [0, 1]) as tf.Tensor4D;
@@ -194,15 +185,7 @@ export function depthwiseInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, inp
 export function depthwiseFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[], attrs: ConvAttrs): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, channels, multiplier] = filterShape;
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape,
-      filterShape as [number, number, number, number],
-      attrs.strides,
-      attrs.dilations ?? 1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      true
-    );
+    const info = convGeometry(x.shape, filterShape, attrs, true);
     const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw, outHeight, outWidth } = info;
     const bottom = Math.max(0, (outHeight - 1) * sh + (kh - 1) * dh + 1 - info.inHeight - info.padInfo.top);
     const right = Math.max(0, (outWidth - 1) * sw + (kw - 1) * dw + 1 - info.inWidth - info.padInfo.left);
