@@ -2,16 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { addStroke, createDocument, type PaintDocument, type Stroke, type StrokePoint } from '../../src/lib/paint/document';
 import { renderMask, renderPainting } from '../../src/lib/paint/render';
 import { PaintRenderer } from '../../src/lib/paint/renderer';
+import { SeededRandom } from '../../src/lib/ml/random';
 
-/** A small deterministic PRNG (mulberry32). */
+/** Uniform floats in [0, 1) from a seeded generator, so the cases are the same on every run. */
 function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new SeededRandom(seed);
+  return () => generator.next();
 }
 
 /** `count` wandering strokes of 80 points over a `width × height` image, some erasers and mask strokes. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Stroke, StrokePoint } from '../../src/lib/paint/document';
 import { strokeOutline } from '../../src/lib/paint/render';
+import { SeededRandom } from '../../src/lib/ml/random';
 
 function penStroke(points: StrokePoint[], size = 10): Stroke {
   return { layer: 'paint', tool: 'brush', color: '#000000', size, opacity: 1, points, pointerType: 'pen' };
@@ -22,15 +23,10 @@ function expectWithinReach(outline: [number, number][], stroke: Stroke): void {
   expect(outside, `outline vertices outside [${left}, ${right}] × [${top}, ${bottom}]`).toEqual([]);
 }
 
-/** A small deterministic PRNG (mulberry32) so the fuzz cases are the same on every run. */
+/** Uniform floats in [0, 1) from a seeded generator, so the cases are the same on every run. */
 function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new SeededRandom(seed);
+  return () => generator.next();
 }
 
 const line = (pressure: number): StrokePoint[] =>
