@@ -1,7 +1,7 @@
 // Helpers for the presets walk: painting, training, and reading the app's IndexedDB from the page.
 import { expect, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { paintRegion } from './painting.ts';
+import { meanOverPixels, paintRegion, previewPixels } from './painting.ts';
 
 export { trainingStep } from './painting.ts';
 
@@ -27,20 +27,8 @@ export async function captureAndPaint(page: Page): Promise<void> {
 
 /** Mean RGB distance to `colour` inside `region` of the stylized preview canvas. */
 export async function previewDistance(page: Page, region = MEASURED, colour = MAGENTA): Promise<number> {
-  return page.getByLabel('Stylized preview').evaluate(
-    (canvas: HTMLCanvasElement, { region, colour }) => {
-      const context = canvas.getContext('2d')!;
-      const x = Math.round(region.left * canvas.width);
-      const y = Math.round(region.top * canvas.height);
-      const width = Math.round((region.right - region.left) * canvas.width);
-      const height = Math.round((region.bottom - region.top) * canvas.height);
-      const { data } = context.getImageData(x, y, width, height);
-      let sum = 0;
-      for (let i = 0; i < data.length; i += 4) sum += Math.hypot(data[i] - colour[0], data[i + 1] - colour[1], data[i + 2] - colour[2]);
-      return sum / (data.length / 4);
-    },
-    { region, colour }
-  );
+  const [cr, cg, cb] = colour;
+  return meanOverPixels(await previewPixels(page, region), (r, g, b) => Math.hypot(r - cr, g - cg, b - cb));
 }
 
 /** What the page's IndexedDB holds, summarised: presets (name, weights SHA-256) and the session. */

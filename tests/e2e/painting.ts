@@ -27,3 +27,22 @@ export async function paintRegion(page: Page, region: Region, rowStep: number): 
 export async function trainingStep(page: Page): Promise<number> {
   return Number(((await page.getByTestId('training-step').textContent()) ?? '').replace(/\D+/g, ''));
 }
+
+/** The RGBA bytes of `region` of the stylized preview canvas, as it shows now. */
+export async function previewPixels(page: Page, region: Region): Promise<Uint8ClampedArray> {
+  const bytes = await page.getByLabel('Stylized preview').evaluate((canvas: HTMLCanvasElement, region) => {
+    const x = Math.round(region.left * canvas.width);
+    const y = Math.round(region.top * canvas.height);
+    const width = Math.round((region.right - region.left) * canvas.width);
+    const height = Math.round((region.bottom - region.top) * canvas.height);
+    return Array.from(canvas.getContext('2d')!.getImageData(x, y, width, height).data);
+  }, region);
+  return Uint8ClampedArray.from(bytes);
+}
+
+/** The mean over the pixels of `data` (RGBA) of `perPixel(r, g, b)`. */
+export function meanOverPixels(data: Uint8ClampedArray, perPixel: (r: number, g: number, b: number) => number): number {
+  let sum = 0;
+  for (let i = 0; i < data.length; i += 4) sum += perPixel(data[i], data[i + 1], data[i + 2]);
+  return sum / (data.length / 4);
+}

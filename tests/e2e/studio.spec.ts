@@ -3,7 +3,7 @@ import { chromium, expect, test, type Page, type Request } from '@playwright/tes
 import { readFileSync } from 'node:fs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
 import { fakeCameraArgs, fakeCameraFile } from '../fixtures/camera/fake-camera.ts';
-import { paintRegion, trainingStep } from './painting.ts';
+import { meanOverPixels, paintRegion, previewPixels, trainingStep, type Region } from './painting.ts';
 
 const cameraArgs = fakeCameraArgs(fakeCameraFile());
 test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...cameraArgs] } });
@@ -22,18 +22,8 @@ const MAGENTA_REACHED = 40;
  * How magenta `region` (fractions) of the stylized preview is: the mean of (R + B) / 2 − G, which is 0
  * for every grey of the test clip and 255 for the painted pure magenta.
  */
-async function previewMagenta(page: Page, region: typeof MEASURED): Promise<number> {
-  return page.getByLabel('Stylized preview').evaluate((canvas: HTMLCanvasElement, region) => {
-    const context = canvas.getContext('2d')!;
-    const x = Math.round(region.left * canvas.width);
-    const y = Math.round(region.top * canvas.height);
-    const width = Math.round((region.right - region.left) * canvas.width);
-    const height = Math.round((region.bottom - region.top) * canvas.height);
-    const { data } = context.getImageData(x, y, width, height);
-    let sum = 0;
-    for (let i = 0; i < data.length; i += 4) sum += (data[i] + data[i + 2]) / 2 - data[i + 1];
-    return sum / (data.length / 4);
-  }, region);
+async function previewMagenta(page: Page, region: Region): Promise<number> {
+  return meanOverPixels(await previewPixels(page, region), (r, g, b) => (r + b) / 2 - g);
 }
 
 /** A cheap fingerprint of the whole preview canvas (changes when the camera image moves). */
