@@ -68,9 +68,12 @@ describe('Trainer', () => {
     // ~10 s on an idle core; the shared CI machine can be several times slower.
   }, 300_000);
 
-  it('keeps the tensor count flat across steps and frees everything on dispose', async () => {
+  it.each([
+    ['the default losses', {}],
+    ['a discriminator, random features and weight averaging', { perceptual: 'random-features' as const, lossWeights: { adversarial: 0.5 }, weightAveraging: 0.99 }]
+  ])('keeps the tensor count flat across steps and frees everything on dispose, with %s', async (_label, extra) => {
     const before = tf.memory().numTensors;
-    const trainer = new Trainer({ network: SMALL, training: { ...fastTraining, perceptual: 'random-features' }, examples: [keyframe] });
+    const trainer = new Trainer({ network: SMALL, training: { ...fastTraining, ...extra }, examples: [keyframe] });
     await trainer.trainStep();
     const afterFirst = tf.memory().numTensors;
     await trainer.trainStep();
@@ -160,5 +163,30 @@ describe('Trainer', () => {
     expect(out.width).toBe(SIZE);
     await expect(stylize(trainer.generator, keyframe.input)).rejects.toThrow(/auxiliary channels/);
     trainer.dispose();
+  });
+
+  it('stylizes and saves with the running average of the weights when weight averaging is on', async () => {
+    const raw = new Trainer({ network: SMALL, training: { ...fastTraining, weightAveraging: 0 }, examples: [keyframe], seed: 5 });
+    const averaged = new Trainer({ network: SMALL, training: { ...fastTraining, weightAveraging: 0.99 }, examples: [keyframe], seed: 5 });
+    const initial = decodeWeights(await raw.snapshot()).tensors;
+    expect(decodeWeights(await averaged.snapshot()).tensors).toEqual(initial);
+    await raw.trainStep();
+    await averaged.trainStep();
+    // Same seed, same updates: after one step the average is 0.1 · initial + 0.9 · trained (the ramped decay).
+    const trained = decodeWeights(await raw.snapshot()).tensors;
+    const average = decodeWeights(await averaged.snapshot()).tensors;
+    for (const name of ['stem/kernel', 'out/kernel', 'out/bias']) {
+      const expected = initial.get(name)!.data.map((w0, i) => 0.1 * w0 + 0.9 * trained.get(name)!.data[i]);
+      const actual = average.get(name)!.data;
+      expect(Math.max(...actual.map((a, i) => Math.abs(a - expected[i])))).toBeLessThan(1e-6);
+      expect(actual).not.toEqual(trained.get(name)!.data);
+    }
+    // Running BatchNorm statistics are copied, not averaged.
+    expect(average.get('stem/bn/runningMean')!.data).toEqual(trained.get('stem/bn/runningMean')!.data);
+    const a = await stylize(averaged.generator, keyframe.input);
+    const b = await stylize(raw.generator, keyframe.input);
+    expect(a.data).not.toEqual(b.data);
+    raw.dispose();
+    averaged.dispose();
   });
 });

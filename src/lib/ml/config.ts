@@ -52,6 +52,8 @@ export interface TrainingConfig {
   lossWeights: { l1: number; perceptual: number; adversarial: number };
   /** Which perceptual substitute to use. */
   perceptual: PerceptualLoss;
+  /** Decay of the exponential moving average of the weights that stylizes and is saved (0: the raw trained weights). */
+  weightAveraging: number;
 }
 
 /** The paper's GeneratorJ exactly (3,267,523 parameters with RGB input). */
@@ -102,7 +104,8 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   weightDecay: 1e-5,
   adamEpsilon: 1e-8,
   lossWeights: { l1: 4, perceptual: 6, adversarial: 0.5 },
-  perceptual: 'ssim-gradient'
+  perceptual: 'ssim-gradient',
+  weightAveraging: 0
 };
 
 const count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));

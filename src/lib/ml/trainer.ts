@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_TRAINING, NETWORKS, sizeMultiple, type NetworkConfig, type TrainingConfig } from './config';
 import { createDiscriminator, type Discriminator } from './discriminator';
-import { createGenerator, type Generator } from './generator';
+import { buildGenerator, createGenerator, type Generator } from './generator';
+import { sizeOf } from './layers';
 import { createPerceptualLoss, l1Loss, lsganLoss, type PerceptualLossFunction } from './losses';
 import { AdamWithDecay } from './optimizer';
 import { PatchSampler } from './sampler';
@@ -50,8 +51,10 @@ const SPEED_WINDOW = 10;
 
 /** Few-shot patch-based training of a generator (and its PatchGAN discriminator) on painted keyframes. */
 export class Trainer {
-  /** The network being trained (stylize with it between steps). */
+  /** The network to stylize with between steps and to save: the weight average when enabled, else the trained network. */
   readonly generator: Generator;
+  /** The network the optimiser updates (the same object as `generator` without weight averaging). */
+  private readonly trained: Generator;
   /** The effective hyper-parameters. */
   readonly training: TrainingConfig;
   private readonly discriminator: Discriminator | null;
@@ -76,26 +79,27 @@ export class Trainer {
     };
     this.seed = options.seed ?? 1;
     if (options.weights) {
-      this.generator = generatorFromWeights(options.weights);
-      if (options.network && JSON.stringify(canonical(options.network)) !== JSON.stringify(canonical(this.generator.config))) {
-        this.generator.dispose();
-        throw new Error(`The weights are for network "${this.generator.config.name}", not the requested "${options.network.name}"`);
+      this.trained = generatorFromWeights(options.weights);
+      if (options.network && JSON.stringify(canonical(options.network)) !== JSON.stringify(canonical(this.trained.config))) {
+        this.trained.dispose();
+        throw new Error(`The weights are for network "${this.trained.config.name}", not the requested "${options.network.name}"`);
       }
     } else {
-      this.generator = createGenerator(options.network ?? NETWORKS.mobile, this.seed);
+      this.trained = createGenerator(options.network ?? NETWORKS.mobile, this.seed);
     }
     try {
-      const multiple = sizeMultiple(this.generator.config);
+      const multiple = sizeMultiple(this.trained.config);
       if (this.training.patchSize % multiple !== 0) {
-        throw new Error(`Patch size ${this.training.patchSize} must be a multiple of ${multiple} for network "${this.generator.config.name}"`);
+        throw new Error(`Patch size ${this.training.patchSize} must be a multiple of ${multiple} for network "${this.trained.config.name}"`);
       }
       this.sampler = this.createSampler(options.examples);
     } catch (error) {
-      this.generator.dispose();
+      this.trained.dispose();
       throw error;
     }
     const { learningRate, adamEpsilon: epsilon, weightDecay, lossWeights } = this.training;
-    this.generatorOptimizer = new AdamWithDecay(trainable(this.generator.variables), { learningRate, epsilon, weightDecay });
+    this.generator = this.training.weightAveraging > 0 ? averagedCopy(this.trained) : this.trained;
+    this.generatorOptimizer = new AdamWithDecay(trainable(this.trained.variables), { learningRate, epsilon, weightDecay });
     this.discriminator = lossWeights.adversarial > 0 ? createDiscriminator(this.seed + 1) : null;
     this.discriminatorOptimizer = this.discriminator
       ? new AdamWithDecay(trainable(this.discriminator.variables), { learningRate, epsilon, weightDecay })
@@ -110,10 +114,10 @@ export class Trainer {
 
   private createSampler(examples: KeyframeExample[]): PatchSampler {
     let aux: RgbaImage[] | null = null;
-    if (this.generator.config.inputChannels === 6) {
+    if (this.trained.config.inputChannels === 6) {
       aux = examples.map((example, i) => {
         const image = (example as KeyframeExample & { aux?: RgbaImage }).aux;
-        if (!image) throw new Error(`Keyframe ${i + 1} has no aux image, which network "${this.generator.config.name}" needs`);
+        if (!image) throw new Error(`Keyframe ${i + 1} has no aux image, which network "${this.trained.config.name}" needs`);
         return image;
       });
     }
@@ -145,7 +149,7 @@ export class Trainer {
       let terms: { l1: tf.Scalar; perceptual: tf.Scalar; adversarial: tf.Scalar } | null = null;
       let fake: tf.Tensor4D | null = null;
       const total = this.generatorOptimizer.minimize(() => {
-        const output = this.generator.apply(input, true);
+        const output = this.trained.apply(input, true);
         const l1 = l1Loss(output, target);
         const perceptual = this.perceptual ? this.perceptual(output, target) : tf.scalar(0);
         const adversarial = this.discriminator ? lsganLoss(this.discriminator.apply(output), 1) : tf.scalar(0);
@@ -168,6 +172,7 @@ export class Trainer {
       tf.dispose(kept);
       return values;
     });
+    if (this.generator !== this.trained) this.updateAverage();
     const values = await lossTensor.data();
     lossTensor.dispose();
     const stepMs = performance.now() - started;
@@ -183,6 +188,20 @@ export class Trainer {
       losses: { total: values[0], l1: values[1], perceptual: values[2], adversarial: values[3], discriminator: values[4] }
     };
     return this.lastProgress;
+  }
+
+  /**
+   * Moves the averaged weights toward the trained ones. The decay ramps up as (1 + n) / (10 + n) so
+   * that early averages are not dominated by the random initialisation; running statistics are copied.
+   */
+  private updateAverage(): void {
+    const decay = Math.min(this.training.weightAveraging, (1 + this.steps) / (10 + this.steps));
+    tf.tidy(() => {
+      for (const [name, average] of this.generator.variables) {
+        const current = this.trained.variables.get(name)!;
+        average.assign(average.trainable ? tf.add(tf.mul(average, decay), tf.mul(current, 1 - decay)) : current);
+      }
+    });
   }
 
   /** Trains until the step or time budget is spent or the signal aborts (resolves, never throws, on abort). */
@@ -225,7 +244,8 @@ export class Trainer {
     this.discriminatorOptimizer?.dispose();
     this.discriminator?.dispose();
     this.perceptual?.dispose();
-    this.generator.dispose();
+    if (this.generator !== this.trained) this.generator.dispose();
+    this.trained.dispose();
   }
 
   private assertAlive(): void {
@@ -244,6 +264,13 @@ function yieldToEventLoop(): Promise<void> {
     };
     channel.port2.postMessage(null);
   });
+}
+
+/** A second generator holding a copy of another's current weights, for weight averaging. */
+function averagedCopy(source: Generator): Generator {
+  const copy = buildGenerator(source.config, (spec) => new Float32Array(sizeOf(spec.shape)), { trainedStatistics: true });
+  for (const [name, variable] of copy.variables) variable.assign(source.variables.get(name)!);
+  return copy;
 }
 
 /** Trainable variables of a map, in a stable order. */
