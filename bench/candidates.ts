@@ -9,7 +9,8 @@ import { networkWithShape } from '../cli/network-shape.ts';
 import { DEFAULT_TRAINING, NETWORKS, type NetworkConfig, type TrainingConfig } from '../src/lib/ml/config.ts';
 
 /** The training settings a candidate fixes (the rest are DEFAULT_TRAINING's). */
-export type CandidateTraining = Pick<TrainingConfig, 'patchSize' | 'batchSize' | 'learningRate' | 'perceptual'>;
+export type CandidateTraining = Pick<TrainingConfig, 'patchSize' | 'batchSize' | 'learningRate' | 'perceptual'> &
+  Partial<Pick<TrainingConfig, 'weightAveraging' | 'lossWeights'>>;
 
 /** One configuration under test: a network and its training settings. */
 export interface Candidate {
@@ -49,10 +50,16 @@ export const ARCHITECTURES: Record<string, NetworkConfig> = Object.fromEntries(
     'sep16-r6': { ...SEP16, residualBlocks: 6 },
     'sep16-down1': { ...SEP16, downFilters: [32], upFilters: [24] },
     'sep16-down3': { ...SEP16, downFilters: [32, 64, 96], upFilters: [64, 48, 24] },
-    'sep16-nosmooth': { ...SEP16, smoothers: false }
+    'sep16-nosmooth': { ...SEP16, smoothers: false },
+    'dense8-full16': { ...widened(DENSE16, 8), stemFilters: 16, headFilters: 16 },
+    'dense8-full24': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24 },
+    'dense8-full16-r1': { ...widened(DENSE16, 8), stemFilters: 16, headFilters: 16, residualBlocks: 1 },
+    'dense8-r1': { ...widened(DENSE16, 8), residualBlocks: 1 },
+    'dense8-r5': { ...widened(DENSE16, 8), residualBlocks: 5 }
   }).map(([name, network]) => [name, { ...network, name }])
 );
 
+const NO_ADVERSARIAL = { l1: 4, perceptual: 6, adversarial: 0 };
 const REFERENCE_TRAINING: CandidateTraining = { patchSize: 32, batchSize: 40, learningRate: 4e-4, perceptual: 'ssim-gradient' };
 
 /** Training settings by name: what changes from the reference's (32² patches, 40 per step, lr 4e-4). */
@@ -68,14 +75,25 @@ export const TRAININGS: Record<string, CandidateTraining> = {
   'b8-lr2e-3-randfeat': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 2e-3, perceptual: 'random-features' },
   'b8-lr2e-3-l1': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 2e-3, perceptual: 'none' },
   'b4-p48': { ...REFERENCE_TRAINING, batchSize: 4, patchSize: 48 },
-  'b16-p16': { ...REFERENCE_TRAINING, batchSize: 16, patchSize: 16 }
+  'b16-p16': { ...REFERENCE_TRAINING, batchSize: 16, patchSize: 16 },
+  'b8-lr1e-3-ema99': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99 },
+  'b8-lr2e-3-ema99': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 2e-3, weightAveraging: 0.99 },
+  'b8-lr1e-3-noadv': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, lossWeights: NO_ADVERSARIAL },
+  'b8-lr1e-3-ema99-noadv': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL },
+  'b8-lr2e-3-ema99-noadv': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 2e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL },
+  'b4-lr1e-3-ema99-noadv': { ...REFERENCE_TRAINING, batchSize: 4, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL },
+  'b4-p48-lr1e-3-ema99-noadv': { ...REFERENCE_TRAINING, batchSize: 4, patchSize: 48, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL },
+  'b8-lr2e-3-noadv': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 2e-3, lossWeights: NO_ADVERSARIAL },
+  'b8-lr3e-3-ema99-noadv': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 3e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL },
+  'b8-lr2e-3-ema995-noadv': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 2e-3, weightAveraging: 0.995, lossWeights: NO_ADVERSARIAL },
+  'b8-lr1e-3-ema99-noadv-l1': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL, perceptual: 'none' }
 };
 
 /** Looks a candidate up by name (ARCHITECTURE/TRAINING or `mobile`); throws a CliError listing the choices otherwise. */
 export function candidateByName(name: string): Candidate {
   if (name === 'mobile') {
-    const { patchSize, batchSize, learningRate, perceptual } = DEFAULT_TRAINING;
-    return { network: NETWORKS.mobile, training: { patchSize, batchSize, learningRate, perceptual } };
+    const { patchSize, batchSize, learningRate, perceptual, weightAveraging, lossWeights } = DEFAULT_TRAINING;
+    return { network: NETWORKS.mobile, training: { patchSize, batchSize, learningRate, perceptual, weightAveraging, lossWeights } };
   }
   const [architecture, training = 'b40', extra] = name.split('/');
   const network = ARCHITECTURES[architecture];

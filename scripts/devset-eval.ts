@@ -114,6 +114,7 @@ async function trainAndStylize(flags: ParsedFlags, clipDir: string, style: strin
     await writePng(join(outDir, frameName(index)), output);
   }
   const figures = {
+    seed: positiveNumber(flags, 'seed', true) ?? 1,
     backend,
     params: trainer.generator.paramCount(),
     macsPerPixel: trainer.generator.macsPerPixel(),
