@@ -53,6 +53,8 @@ export const ARCHITECTURES: Record<string, NetworkConfig> = Object.fromEntries(
     'sep16-nosmooth': { ...SEP16, smoothers: false },
     'dense8-full16': { ...widened(DENSE16, 8), stemFilters: 16, headFilters: 16 },
     'dense8-full24': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24 },
+    'dense8-full24-r1': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 1 },
+    'dense8-full32-r1': { ...widened(DENSE16, 8), stemFilters: 32, headFilters: 32, residualBlocks: 1 },
     'dense8-full16-r1': { ...widened(DENSE16, 8), stemFilters: 16, headFilters: 16, residualBlocks: 1 },
     'dense8-r1': { ...widened(DENSE16, 8), residualBlocks: 1 },
     'dense8-r5': { ...widened(DENSE16, 8), residualBlocks: 5 }
