@@ -66,7 +66,6 @@ export async function runTune(argv: readonly string[], output: CliOutput): Promi
       });
       try {
         const last = await trainer.run({ seconds });
-        trainer.calibrate();
         let psnrSum = 0;
         let ssimSum = 0;
         let inferMs = 0;

@@ -23,12 +23,6 @@ export interface Generator {
   readonly variables: ReadonlyMap<string, tf.Variable>;
   /** Runs the network; `training` uses batch statistics and updates the running ones. H, W must be multiples of 2^levels. */
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D;
-  /**
-   * Sets the BatchNorm running statistics to the mean of each input's own batch statistics (one
-   * training-mode pass each, no weight change), so that eval mode on such frames gives what training
-   * mode would: exact statistics for the current weights instead of a lagging average over patches.
-   */
-  calibrate(inputs: readonly tf.Tensor4D[]): void;
   /** Trainable parameters (BatchNorm gamma/beta included, running statistics excluded). */
   paramCount(): number;
   /** Multiply-adds per input pixel of one forward pass. */
@@ -168,13 +162,15 @@ export function buildGenerator(
   const macs = countMacsPerPixel(config);
   let disposed = false;
 
-  const run = (x: tf.Tensor4D, training: boolean, momentum: number, populationVariance = false): tf.Tensor4D =>
+  const apply = (x: tf.Tensor4D, training: boolean): tf.Tensor4D =>
     tf.tidy(() => {
       if (disposed) throw new Error('This generator has been disposed');
       if (x.shape[3] !== config.inputChannels) {
         throw new Error(`The generator expects ${config.inputChannels} input channels, got ${x.shape[3]}`);
       }
-      const mode = { training, fuse, momentum, populationVariance };
+      const momentum = Math.max(BN_MOMENTUM, 1 / (statisticUpdates + 1));
+      if (training) statisticUpdates += 1;
+      const mode = { training, fuse, momentum };
       const stem = convBlock(variables, plan.stem, [x], { ...mode, norm: 'stem/bn', activation: 'leakyrelu' });
       const skips: tf.Tensor4D[] = [stem];
       let current = stem;
@@ -194,29 +190,16 @@ export function buildGenerator(
       current = convBlock(variables, plan.head, [current, stem, x], { ...mode, activation: 'relu' });
       if (plan.smoothers) {
         // The reference normalises after the ReLU here, so this BatchNorm cannot fold into a conv.
-        const smoothed = applyBatchNorm(variables, plan.smoothers.norm, convBlock(variables, plan.smoothers.first, [current], { ...mode, activation: 'relu' }), training, momentum, populationVariance);
+        const smoothed = applyBatchNorm(variables, plan.smoothers.norm, convBlock(variables, plan.smoothers.first, [current], { ...mode, activation: 'relu' }), training, momentum);
         current = convBlock(variables, plan.smoothers.second, [smoothed], { ...mode, activation: 'relu' });
       }
       return tf.tanh(convBlock(variables, plan.out, [current], { ...mode, activation: 'linear' }));
     });
 
-  const apply = (x: tf.Tensor4D, training: boolean): tf.Tensor4D => {
-    const momentum = Math.max(BN_MOMENTUM, 1 / (statisticUpdates + 1));
-    const output = run(x, training, momentum);
-    if (training) statisticUpdates += 1;
-    return output;
-  };
-
-  const calibrate = (inputs: readonly tf.Tensor4D[]): void => {
-    // A cumulative average: input i enters with weight 1/(i + 1).
-    inputs.forEach((x, i) => run(x, true, 1 / (i + 1), true).dispose());
-  };
-
   return {
     config,
     variables,
     apply,
-    calibrate,
     paramCount: () => params,
     macsPerPixel: () => macs,
     dispose() {

@@ -113,8 +113,6 @@ export interface ConvBlockOptions {
   training: boolean;
   /** Training only: momentum of the running-statistics update (default BN_MOMENTUM). */
   momentum?: number;
-  /** Training only: record the batch's own (biased) variance instead of the unbiased estimate (calibration). */
-  populationVariance?: boolean;
   /** Eval mode only: fold the BatchNorm into the filters and fuse bias + activation into the conv (default true). */
   fuse?: boolean;
   /** Applied to each input part first (e.g. upsampling); must act per channel. */
@@ -194,7 +192,7 @@ export function convBlock(
     if (shift) y = tf.add(y, shift);
   } else {
     if (bias) y = tf.add(y, bias);
-    if (options.norm) y = applyBatchNorm(variables, options.norm, y, options.training, options.momentum, options.populationVariance);
+    if (options.norm) y = applyBatchNorm(variables, options.norm, y, options.training, options.momentum);
   }
   return activate(y, options.activation);
 }
@@ -206,16 +204,14 @@ const BN_EPSILON = 1e-5;
 
 /**
  * BatchNorm over N, H, W. Training: normalises with the batch statistics and updates the running
- * statistics with `momentum` (unbiased variance, as PyTorch, unless `populationVariance`);
- * evaluation: uses the running statistics.
+ * statistics with `momentum` (unbiased variance, as PyTorch); evaluation: uses the running statistics.
  */
 export function applyBatchNorm(
   variables: ReadonlyMap<string, tf.Variable>,
   name: string,
   x: tf.Tensor4D,
   training: boolean,
-  momentum = BN_MOMENTUM,
-  populationVariance = false
+  momentum = BN_MOMENTUM
 ): tf.Tensor4D {
   const gamma = requireVariable(variables, `${name}/gamma`);
   const beta = requireVariable(variables, `${name}/beta`);
@@ -229,7 +225,7 @@ export function applyBatchNorm(
   const { mean, variance } = tf.moments(x, [0, 1, 2]);
   const normalised = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, BN_EPSILON)));
   const count = x.shape[0] * x.shape[1] * x.shape[2];
-  const unbiased = count > 1 && !populationVariance ? count / (count - 1) : 1;
+  const unbiased = count > 1 ? count / (count - 1) : 1;
   tf.tidy(() => {
     const batchMean = mean;
     const batchVar = tf.mul(variance, unbiased);

@@ -33,10 +33,11 @@ function padToMultiple(x: tf.Tensor3D, multiple: number): tf.Tensor3D {
 }
 
 /**
- * A frame as the network takes it: HxWx3 values in 0..255 (plus the aux image for 6-channel
- * networks) → a 1xH'xW'xC batch in [-1, 1], padded to the network's multiple. The caller disposes it.
+ * Stylizes one frame on the GPU/WASM side: HxWx3 values in 0..255 (int32 or float) → HxWx3 int32 in
+ * 0..255, any size (padded to the network's multiple, cropped back), BatchNorm in eval mode.
+ * `aux` (HxWx3, 0..255) is required by 6-channel networks. The caller disposes the result.
  */
-export function networkInput(generator: Generator, rgb: tf.Tensor3D, aux?: tf.Tensor3D): tf.Tensor4D {
+export function stylizeTensor(generator: Generator, rgb: tf.Tensor3D, aux?: tf.Tensor3D): tf.Tensor3D {
   return tf.tidy(() => {
     const [height, width, channels] = rgb.shape;
     if (channels !== 3) throw new Error(`stylize expects 3 colour channels, got ${channels}`);
@@ -46,26 +47,15 @@ export function networkInput(generator: Generator, rgb: tf.Tensor3D, aux?: tf.Te
       if (aux.shape[0] !== height || aux.shape[1] !== width) throw new Error('The aux image must have the frame size');
       input = tf.concat([input, tf.sub(tf.div(tf.cast(aux, 'float32'), 127.5), 1)], 2);
     }
-    return tf.expandDims(padToMultiple(input, sizeMultiple(generator.config)), 0) as tf.Tensor4D;
-  });
-}
-
-/**
- * Stylizes one frame on the GPU/WASM side: HxWx3 values in 0..255 (int32 or float) → HxWx3 int32 in
- * 0..255, any size (padded to the network's multiple, cropped back), BatchNorm in eval mode.
- * `aux` (HxWx3, 0..255) is required by 6-channel networks. The caller disposes the result.
- */
-export function stylizeTensor(generator: Generator, rgb: tf.Tensor3D, aux?: tf.Tensor3D): tf.Tensor3D {
-  return tf.tidy(() => {
-    const [height, width] = rgb.shape;
-    const output = generator.apply(networkInput(generator, rgb, aux), false);
+    const padded = padToMultiple(input, sizeMultiple(generator.config));
+    const output = generator.apply(tf.expandDims(padded, 0) as tf.Tensor4D, false);
     const cropped = tf.slice(tf.squeeze(output, [0]), [0, 0, 0], [height, width, 3]);
     return tf.cast(tf.clipByValue(tf.round(tf.mul(tf.add(cropped, 1), 127.5)), 0, 255), 'int32') as tf.Tensor3D;
   });
 }
 
 /** RGB bytes of an RGBA image as an HxWx3 int32 tensor. */
-export function rgbTensor(image: RgbaImage): tf.Tensor3D {
+function rgbTensor(image: RgbaImage): tf.Tensor3D {
   const pixels = image.width * image.height;
   if (image.data.length !== pixels * 4) {
     throw new Error(`Image data has ${image.data.length} bytes, expected ${pixels * 4} for ${image.width}×${image.height} RGBA`);

@@ -3,7 +3,6 @@ import { DEFAULT_TRAINING, NETWORKS, sizeMultiple, type NetworkConfig, type Trai
 import { createDiscriminator, type Discriminator } from './discriminator';
 import { buildGenerator, createGenerator, type Generator } from './generator';
 import { sizeOf } from './layers';
-import { networkInput, rgbTensor } from './stylize';
 import { createPerceptualLoss, l1Loss, lsganLoss, type PerceptualLossFunction } from './losses';
 import { AdamWithDecay } from './optimizer';
 import { PatchSampler } from './sampler';
@@ -64,9 +63,6 @@ export class Trainer {
   private readonly perceptual: PerceptualLossFunction | null;
   private readonly seed: number;
   private sampler: PatchSampler;
-  private examples: KeyframeExample[];
-  /** The step count when the stylizing generator's BatchNorm statistics were last calibrated. */
-  private calibratedStep = 0;
   private samplerGeneration = 0;
   private steps = 0;
   private trainingMs = 0;
@@ -97,7 +93,6 @@ export class Trainer {
         throw new Error(`Patch size ${this.training.patchSize} must be a multiple of ${multiple} for network "${this.trained.config.name}"`);
       }
       this.sampler = this.createSampler(options.examples);
-      this.examples = options.examples;
     } catch (error) {
       this.trained.dispose();
       throw error;
@@ -134,37 +129,6 @@ export class Trainer {
   setExamples(examples: KeyframeExample[]): void {
     this.assertAlive();
     this.sampler = this.createSampler(examples);
-    this.examples = examples;
-    this.calibratedStep = -1;
-  }
-
-  /** Whether `generator`'s BatchNorm statistics predate the latest step or keyframes (see calibrate). */
-  get needsCalibration(): boolean {
-    return this.calibratedStep !== this.steps;
-  }
-
-  /**
-   * Recomputes the BatchNorm statistics of `generator` on the whole keyframes (see
-   * Generator.calibrate), unless nothing changed since the last call. Training updates them only as a
-   * lagging average over small patches, which costs about 1 dB on held-out frames; snapshot() calls
-   * this itself. Costs one forward pass over the keyframes.
-   */
-  calibrate(): void {
-    this.assertAlive();
-    if (!this.needsCalibration) return;
-    const inputs = this.examples.map((example) =>
-      tf.tidy(() => {
-        const rgb = rgbTensor(example.input);
-        const auxImage = (example as KeyframeExample & { aux?: RgbaImage }).aux;
-        return networkInput(this.generator, rgb, auxImage ? rgbTensor(auxImage) : undefined);
-      })
-    );
-    try {
-      this.generator.calibrate(inputs);
-    } finally {
-      tf.dispose(inputs);
-    }
-    this.calibratedStep = this.steps;
   }
 
   /** Runs exactly one optimisation step of the generator (and of the discriminator when adversarial weight > 0). */
@@ -259,9 +223,9 @@ export class Trainer {
     return { step: this.steps, elapsedMs: this.trainingMs, stepsPerSec: 0, losses: { total: NaN, l1: NaN, perceptual: NaN, adversarial: NaN, discriminator: NaN } };
   }
 
-  /** The current generator, calibrated, as `.lbw` bytes; consistent even if a step runs while it reads back. */
+  /** The current generator as `.lbw` bytes; consistent even if a step runs while it reads back. */
   async snapshot(): Promise<Uint8Array> {
-    this.calibrate();
+    this.assertAlive();
     const frozen = [...this.generator.variables].map(([name, variable]) => [name, tf.clone(variable)] as const);
     const values = new Map<string, Float32Array>();
     try {

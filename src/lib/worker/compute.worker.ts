@@ -41,12 +41,6 @@ const PREVIEW_SHARE_OF_STEP = 1;
 /** …as long as the next frame arrives within this many milliseconds of the previous one. */
 const NEXT_FRAME_GRACE_MS = 40;
 let scratch: OffscreenCanvasRenderingContext2D | null = null;
-/**
- * While training runs, the preview's network gets exact BatchNorm statistics (one forward pass over
- * the keyframes, see Trainer.calibrate) at most this often; when training is paused, before the next frame.
- */
-const CALIBRATION_INTERVAL_MS = 1000;
-let lastCalibration = -Infinity;
 
 /** The keyframes that have a painting, as the ML core's examples. */
 function paintedExamples(): KeyframeExample[] {
@@ -104,14 +98,8 @@ async function servePreview(ms: number): Promise<void> {
   }
 }
 
-/** The network to stylize with: the trainer's (its statistics recalibrated when due) or loaded weights. */
 function currentGenerator(): Generator | null {
-  if (!trainer) return loadedGenerator;
-  if (trainer.needsCalibration && (!running || performance.now() - lastCalibration >= CALIBRATION_INTERVAL_MS)) {
-    trainer.calibrate();
-    lastCalibration = performance.now();
-  }
-  return trainer.generator;
+  return trainer?.generator ?? loadedGenerator;
 }
 
 function forgetLoadedWeights(): void {
@@ -212,8 +200,8 @@ const api: ComputeApi = {
   },
 
   async stylize(frame) {
-    const generator = framesInFlight > 0 ? null : currentGenerator();
-    if (!generator) {
+    const generator = currentGenerator();
+    if (!generator || framesInFlight > 0) {
       frame.close();
       return null;
     }
