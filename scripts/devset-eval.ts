@@ -99,7 +99,6 @@ async function trainAndStylize(flags: ParsedFlags, clipDir: string, style: strin
   } else {
     last = await trainer.run(steps !== undefined ? { steps } : { seconds });
   }
-  trainer.calibrate(); // part of training: exact BatchNorm statistics on the keyframe
   const trainSeconds = (performance.now() - wallStart) / 1000;
   const cpuSeconds = cpuSecondsSince();
   let inferTotalMs = 0;
