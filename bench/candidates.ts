@@ -9,8 +9,7 @@ import { networkWithShape } from '../cli/network-shape.ts';
 import { DEFAULT_TRAINING, NETWORKS, type NetworkConfig, type TrainingConfig } from '../src/lib/ml/config.ts';
 
 /** The training settings a candidate fixes (the rest are DEFAULT_TRAINING's). */
-export type CandidateTraining = Pick<TrainingConfig, 'patchSize' | 'batchSize' | 'learningRate' | 'perceptual'> &
-  Partial<Pick<TrainingConfig, 'weightAveraging' | 'lossWeights'>>;
+export type CandidateTraining = Pick<TrainingConfig, 'patchSize' | 'batchSize' | 'learningRate' | 'perceptual' | 'weightAveraging' | 'lossWeights'>;
 
 /** One configuration under test: a network and its training settings. */
 export interface Candidate {
@@ -55,6 +54,8 @@ export const ARCHITECTURES: Record<string, NetworkConfig> = Object.fromEntries(
     'dense8-full24': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24 },
     'dense8-full24-r1': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 1 },
     'dense8-full32-r1': { ...widened(DENSE16, 8), stemFilters: 32, headFilters: 32, residualBlocks: 1 },
+    'dense8-full24-r1-aux': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 1, inputChannels: 6 as const },
+    'dense8-full24-r0': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 0 },
     'dense8-full16-r1': { ...widened(DENSE16, 8), stemFilters: 16, headFilters: 16, residualBlocks: 1 },
     'dense8-r1': { ...widened(DENSE16, 8), residualBlocks: 1 },
     'dense8-r5': { ...widened(DENSE16, 8), residualBlocks: 5 }
@@ -62,7 +63,14 @@ export const ARCHITECTURES: Record<string, NetworkConfig> = Object.fromEntries(
 );
 
 const NO_ADVERSARIAL = { l1: 4, perceptual: 6, adversarial: 0 };
-const REFERENCE_TRAINING: CandidateTraining = { patchSize: 32, batchSize: 40, learningRate: 4e-4, perceptual: 'ssim-gradient' };
+const REFERENCE_TRAINING: CandidateTraining = {
+  patchSize: 32,
+  batchSize: 40,
+  learningRate: 4e-4,
+  perceptual: 'ssim-gradient',
+  weightAveraging: 0,
+  lossWeights: { l1: 4, perceptual: 6, adversarial: 0.5 }
+};
 
 /** Training settings by name: what changes from the reference's (32² patches, 40 per step, lr 4e-4). */
 export const TRAININGS: Record<string, CandidateTraining> = {

@@ -79,7 +79,10 @@ async function trainAndStylize(flags: ParsedFlags, clipDir: string, style: strin
   }
   const { backend } = await ml.initBackend(['wasm']);
   const keyframe = frameName(manifest.keyframe);
-  const examples = [{ input: await readPng(join(clipDir, 'input', keyframe)), styled: await readPng(join(clipDir, style, keyframe)) }];
+  const input = await readPng(join(clipDir, 'input', keyframe));
+  // 6-channel candidates get the Gaussian-mixture aux image, the same for every frame (no optical flow).
+  const aux = candidate.network.inputChannels === 6 ? ml.createAuxImage(input.width, input.height).image : undefined;
+  const examples = [{ input, styled: await readPng(join(clipDir, style, keyframe)), ...(aux ? { aux } : {}) }];
   const trainer = new ml.Trainer({
     network: candidate.network,
     training: candidate.training,
@@ -107,7 +110,7 @@ async function trainAndStylize(flags: ParsedFlags, clipDir: string, style: strin
     const frame = await readPng(join(clipDir, 'input', frameName(index)));
     const started = performance.now();
     const inferCpuStart = process.cpuUsage();
-    const output = await ml.stylize(trainer.generator, frame);
+    const output = await ml.stylize(trainer.generator, frame, aux);
     const inferCpu = process.cpuUsage(inferCpuStart);
     inferCpuMs += (inferCpu.user + inferCpu.system) / 1000;
     inferTotalMs += performance.now() - started;
