@@ -19,7 +19,8 @@ const TINY: NetworkConfig = {
   upFilters: [8, 8],
   headFilters: 8
 };
-const TRAINING = { patchSize: 16, batchSize: 2 };
+// The discriminator is off by default; keep its training path covered on every backend.
+const TRAINING = { patchSize: 16, batchSize: 2, lossWeights: { adversarial: 0.5 } };
 const WASM_FILE_URLS = {
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
