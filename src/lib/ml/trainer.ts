@@ -49,7 +49,7 @@ export interface TrainBudget {
 
 const SPEED_WINDOW = 10;
 
-/** Few-shot patch-based training of a generator (and its PatchGAN discriminator) on painted keyframes. */
+/** Few-shot patch-based training of a generator (with a PatchGAN discriminator when the adversarial weight is above 0) on painted keyframes. */
 export class Trainer {
   /** The network to stylize with between steps and to save: the weight average when enabled, else the trained network. */
   readonly generator: Generator;
