@@ -150,12 +150,14 @@ export function convBlock(
     scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, BN_EPSILON)));
     shift = tf.add(tf.mul(bias ? tf.sub(bias, mean) : tf.neg(mean), scale), beta);
   }
-  const outputFilter = (filter: tf.Tensor, begin: number, size: number): tf.Tensor4D => {
-    const sliced = parts.length === 1 ? filter : tf.slice(filter, [0, 0, begin, 0], [-1, -1, size, -1]);
-    return (scale ? tf.mul(sliced, scale) : sliced) as tf.Tensor4D;
-  };
+  /** The filter's input channels that meet one part. */
   const inputFilter = (filter: tf.Tensor, begin: number, size: number): tf.Tensor4D =>
     (parts.length === 1 ? filter : tf.slice(filter, [0, 0, begin, 0], [-1, -1, size, -1])) as tf.Tensor4D;
+  /** The same, with the folded BatchNorm scale on its output channels. */
+  const outputFilter = (filter: tf.Tensor, begin: number, size: number): tf.Tensor4D => {
+    const sliced = inputFilter(filter, begin, size);
+    return scale ? (tf.mul(sliced, scale) as tf.Tensor4D) : sliced;
+  };
   const fuseSingle = folding && parts.length === 1;
   const outputs: tf.Tensor4D[] = [];
   let begin = 0;
