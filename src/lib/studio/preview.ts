@@ -84,8 +84,7 @@ export class PreviewLoop {
   stop(): void {
     this.running = false;
     cancelAnimationFrame(this.frameId);
-    this.stylized?.image.close();
-    this.stylized = null;
+    this.clearStylized();
   }
 
   /** Drops the stylized frame on screen (e.g. after the style was replaced). */
