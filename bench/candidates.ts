@@ -53,9 +53,6 @@ export const ARCHITECTURES: Record<string, NetworkConfig> = Object.fromEntries(
     'dense8-full16': { ...widened(DENSE16, 8), stemFilters: 16, headFilters: 16 },
     'dense8-full24': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24 },
     'dense8-full24-r1': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 1 },
-    'dense8-full24-r1-down3': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 1, downFilters: [16, 32, 48], upFilters: [32, 24, 12] },
-    'dense8-full24-r3-down3': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 3, downFilters: [16, 32, 48], upFilters: [32, 24, 12] },
-    'dense8-full24-r1-resout': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 1, residualOutput: true },
     'dense8-full32-r1': { ...widened(DENSE16, 8), stemFilters: 32, headFilters: 32, residualBlocks: 1 },
     'dense8-full24-r1-aux': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 1, inputChannels: 6 as const },
     'dense8-full24-r0': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 0 },
@@ -102,7 +99,6 @@ export const TRAININGS: Record<string, CandidateTraining> = {
   'b8-lr1e-3-ema99-noadv-ssim8': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: { l1: 2, perceptual: 8, adversarial: 0 } },
   'b8-lr1e-3-ema99-noadv-l1x2': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: { l1: 8, perceptual: 6, adversarial: 0 } },
   'b16-lr1e-3-ema99-noadv': { ...REFERENCE_TRAINING, batchSize: 16, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL },
-  'b8-lr1e-3-ema99-noadv-ssim7': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL, perceptual: 'ssim7-gradient' },
   'b8-lr1e-3-ema99-noadv-l1': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL, perceptual: 'none' }
 };
 

@@ -28,15 +28,13 @@ export interface NetworkConfig {
   smoothers: boolean;
   /** Use depthwise-separable convs (depthwise k×k + pointwise 1×1) for every k>1 conv after the stem. */
   separable: boolean;
-  /** Add the input's RGB to the last conv's output (clipped to [-1, 1]) instead of a tanh, so the untrained network starts at the identity. */
-  residualOutput?: boolean;
 }
 
 /** The patch-level perceptual-loss substitutes (no pretrained VGG is available offline). */
-export type PerceptualLoss = 'none' | 'random-features' | 'ssim-gradient' | 'ssim7-gradient';
+export type PerceptualLoss = 'none' | 'random-features' | 'ssim-gradient';
 
 /** Every perceptual substitute, for menus and validation. */
-export const PERCEPTUAL_LOSSES: readonly PerceptualLoss[] = ['none', 'random-features', 'ssim-gradient', 'ssim7-gradient'];
+export const PERCEPTUAL_LOSSES: readonly PerceptualLoss[] = ['none', 'random-features', 'ssim-gradient'];
 
 /** Hyper-parameters of few-shot patch training. */
 export interface TrainingConfig {
@@ -134,8 +132,7 @@ const NetworkConfigSchema = v.pipe(
     headFilters: count(1, 1024),
     headKernel: oddKernel,
     smoothers: v.boolean(),
-    separable: v.boolean(),
-    residualOutput: v.optional(v.boolean())
+    separable: v.boolean()
   }),
   v.check((c) => c.upFilters.length === c.downFilters.length, 'upFilters must have as many entries as downFilters')
 );

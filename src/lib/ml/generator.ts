@@ -193,10 +193,7 @@ export function buildGenerator(
         const smoothed = applyBatchNorm(variables, plan.smoothers.norm, convBlock(variables, plan.smoothers.first, [current], { ...mode, activation: 'relu' }), training, momentum);
         current = convBlock(variables, plan.smoothers.second, [smoothed], { ...mode, activation: 'relu' });
       }
-      const out = convBlock(variables, plan.out, [current], { ...mode, activation: 'linear' });
-      if (!config.residualOutput) return tf.tanh(out);
-      const rgb = config.inputChannels === 3 ? x : (tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, 3]) as tf.Tensor4D);
-      return tf.clipByValue(tf.add(rgb, out), -1, 1) as tf.Tensor4D;
+      return tf.tanh(convBlock(variables, plan.out, [current], { ...mode, activation: 'linear' }));
     });
 
   return {

@@ -56,13 +56,13 @@ function randomFeatureLoss(seed: number): PerceptualLossFunction {
   return loss;
 }
 
-/** 1 − SSIM over window×window uniform windows (per channel, images in [-1, 1] mapped to [0, 1]). */
-function ssimDistance(prediction: tf.Tensor4D, target: tf.Tensor4D, window: number): tf.Scalar {
+/** 1 − SSIM over 3×3 windows (per channel, images in [-1, 1] mapped to [0, 1]). */
+function ssimDistance(prediction: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
   const c1 = 0.01 ** 2;
   const c2 = 0.03 ** 2;
   const x = tf.mul(tf.add(prediction, 1), 0.5) as tf.Tensor4D;
   const y = tf.mul(tf.add(target, 1), 0.5) as tf.Tensor4D;
-  const pool = (t: tf.Tensor4D) => tf.avgPool(t, window, 1, 'valid');
+  const pool = (t: tf.Tensor4D) => tf.avgPool(t, 3, 1, 'valid');
   const muX = pool(x);
   const muY = pool(y);
   const sigmaX = tf.sub(pool(tf.square(x)), tf.square(muX));
@@ -81,9 +81,9 @@ function gradientDistance(prediction: tf.Tensor4D, target: tf.Tensor4D): tf.Scal
 }
 
 /** SSIM distance plus image-gradient L1, averaged. */
-function ssimGradientLoss(window: number): PerceptualLossFunction {
+function ssimGradientLoss(): PerceptualLossFunction {
   const loss = ((prediction: tf.Tensor4D, target: tf.Tensor4D) =>
-    tf.tidy(() => tf.mul(tf.add(ssimDistance(prediction, target, window), gradientDistance(prediction, target)), 0.5) as tf.Scalar)) as PerceptualLossFunction;
+    tf.tidy(() => tf.mul(tf.add(ssimDistance(prediction, target), gradientDistance(prediction, target)), 0.5) as tf.Scalar)) as PerceptualLossFunction;
   loss.dispose = () => {};
   return loss;
 }
@@ -96,8 +96,6 @@ export function createPerceptualLoss(kind: PerceptualLoss, seed = 3): Perceptual
     case 'random-features':
       return randomFeatureLoss(seed);
     case 'ssim-gradient':
-      return ssimGradientLoss(3);
-    case 'ssim7-gradient':
-      return ssimGradientLoss(7);
+      return ssimGradientLoss();
   }
 }
