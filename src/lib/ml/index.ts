@@ -15,8 +15,10 @@ export { PatchSampler, thresholdMask, erodeMask, validCentres } from './sampler'
 export type { PatchBatch } from './sampler';
 export { createAuxImage, poissonDiskSeeds, renderAuxImage } from './aux';
 export type { GaussianSeed, AuxOptions } from './aux';
-export { Trainer } from './trainer';
-export type { TrainProgress, TrainerOptions, TrainBudget } from './trainer';
+export { Trainer, trainWithin } from './trainer';
+export type { TrainProgress, TrainerOptions, TrainBudget, GradientExchange, ReplicaOptions } from './trainer';
+export { createGradientAverager } from './replicas';
+export type { GradientAverager } from './replicas';
 export { stylize, stylizeTensor } from './stylize';
 export { encodeWeights, encodeWeightsAsync, decodeWeights, generatorFromWeights, WeightsFormatError, WEIGHTS_MAGIC, WEIGHTS_VERSION } from './weights';
 export type { DecodedWeights } from './weights';

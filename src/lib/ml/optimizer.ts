@@ -13,21 +13,29 @@ export class AdamWithDecay {
     this.weightDecay = options.weightDecay;
   }
 
-  /**
-   * Computes the gradient of `loss` w.r.t. the variables, adds decay · w, applies one Adam update.
-   * Returns the loss value (the caller disposes it).
-   */
-  minimize(loss: () => tf.Scalar): tf.Scalar {
+  /** How many variables this optimiser updates (the length of the gradient lists). */
+  get variableCount(): number {
+    return this.variables.length;
+  }
+
+  /** The gradient of `loss` w.r.t. each variable, in the variables' order (zeros for unused ones), and the loss value. */
+  computeGradients(loss: () => tf.Scalar): { value: tf.Scalar; gradients: tf.Tensor[] } {
     return tf.tidy(() => {
       const { value, grads } = tf.variableGrads(loss, this.variables);
-      const decayed: { name: string; tensor: tf.Tensor }[] = [];
-      for (const variable of this.variables) {
-        const gradient = grads[variable.name];
-        if (!gradient) continue;
-        decayed.push({ name: variable.name, tensor: this.weightDecay > 0 ? tf.add(gradient, tf.mul(variable, this.weightDecay)) : gradient });
-      }
-      this.adam.applyGradients(decayed);
-      return value;
+      const gradients = this.variables.map((variable) => grads[variable.name] ?? tf.zerosLike(variable));
+      return { value, gradients };
+    });
+  }
+
+  /** Adds decay · w to each gradient (in the variables' order) and applies one Adam update. */
+  applyGradients(gradients: tf.Tensor[]): void {
+    tf.tidy(() => {
+      this.adam.applyGradients(
+        this.variables.map((variable, i) => ({
+          name: variable.name,
+          tensor: this.weightDecay > 0 ? tf.add(gradients[i], tf.mul(variable, this.weightDecay)) : gradients[i]
+        }))
+      );
     });
   }
 

@@ -33,6 +33,21 @@ export interface TrainerOptions {
   seed?: number;
   /** A `.lbw` file to continue training from (the optimiser starts fresh). */
   weights?: Uint8Array;
+  /** Data-parallel training: this Trainer is one replica and averages its gradients with the others' every step. */
+  replica?: ReplicaOptions;
+}
+
+/**
+ * Averages gradients across data-parallel replicas: takes this replica's gradients (every variable,
+ * flattened in a fixed order) and resolves with the element-wise mean over all replicas.
+ */
+export type GradientExchange = (gradients: Float32Array) => Promise<Float32Array>;
+
+/** One of several Trainers that learn together: same seed and options, different patches, averaged gradients. */
+export interface ReplicaOptions {
+  /** 0 for the first replica; offsets the patch sampling so each replica draws different patches. */
+  index: number;
+  exchange: GradientExchange;
 }
 
 /** Limits of Trainer.run. */
@@ -62,6 +77,7 @@ export class Trainer {
   private readonly discriminatorOptimizer: AdamWithDecay | null;
   private readonly perceptual: PerceptualLossFunction | null;
   private readonly seed: number;
+  private readonly replica: ReplicaOptions | null;
   private sampler: PatchSampler;
   private samplerGeneration = 0;
   private steps = 0;
@@ -78,6 +94,7 @@ export class Trainer {
       lossWeights: { ...DEFAULT_TRAINING.lossWeights, ...overrides.lossWeights }
     };
     this.seed = options.seed ?? 1;
+    this.replica = options.replica ?? null;
     if (options.weights) {
       this.trained = generatorFromWeights(options.weights);
       if (options.network && JSON.stringify(canonical(options.network)) !== JSON.stringify(canonical(this.trained.config))) {
@@ -122,7 +139,8 @@ export class Trainer {
       });
     }
     this.samplerGeneration += 1;
-    return new PatchSampler(examples, this.training.patchSize, this.training.batchSize, this.seed + 2 + 7919 * this.samplerGeneration, aux);
+    const samplingSeed = this.seed + 2 + 7919 * this.samplerGeneration + 104729 * (this.replica?.index ?? 0);
+    return new PatchSampler(examples, this.training.patchSize, this.training.batchSize, samplingSeed, aux);
   }
 
   /** Replaces the keyframes (a changed painting, a new keyframe) between steps; weights and optimiser state stay. */
@@ -138,7 +156,7 @@ export class Trainer {
     const batch = this.sampler.nextBatch();
     const { batchSize, patchSize, inputChannels } = batch;
     const { lossWeights } = this.training;
-    const lossTensor = tf.tidy(() => {
+    const computed = tf.tidy(() => {
       const input = tf.tensor4d(batch.input, [batchSize, patchSize, patchSize, inputChannels]);
       const target = tf.tensor4d(batch.target, [batchSize, patchSize, patchSize, 3]);
       const kept: tf.Tensor[] = [];
@@ -148,7 +166,7 @@ export class Trainer {
       };
       let terms: { l1: tf.Scalar; perceptual: tf.Scalar; adversarial: tf.Scalar } | null = null;
       let fake: tf.Tensor4D | null = null;
-      const total = this.generatorOptimizer.minimize(() => {
+      const generatorStep = this.generatorOptimizer.computeGradients(() => {
         const output = this.trained.apply(input, true);
         const l1 = l1Loss(output, target);
         const perceptual = this.perceptual ? this.perceptual(output, target) : tf.scalar(0);
@@ -157,24 +175,39 @@ export class Trainer {
         fake = keep(output);
         return tf.addN([tf.mul(l1, lossWeights.l1), tf.mul(perceptual, lossWeights.perceptual), tf.mul(adversarial, lossWeights.adversarial)]) as tf.Scalar;
       });
+      const gradients = [...generatorStep.gradients];
       let discriminatorLoss: tf.Scalar = tf.scalar(0);
       const generated = fake as tf.Tensor4D | null;
       const losses = terms as { l1: tf.Scalar; perceptual: tf.Scalar; adversarial: tf.Scalar } | null;
       if (!losses) throw new Error('The generator loss was not evaluated');
       if (this.discriminator && this.discriminatorOptimizer && generated) {
+        // The discriminator learns from the output of the generator before this step's update, as the reference.
         const discriminator = this.discriminator;
         const real = tf.tensor4d(batch.real, [batchSize, patchSize, patchSize, 3]);
-        discriminatorLoss = this.discriminatorOptimizer.minimize(() =>
+        const discriminatorStep = this.discriminatorOptimizer.computeGradients(() =>
           tf.add(lsganLoss(discriminator.apply(generated), 0), lsganLoss(discriminator.apply(real), 1))
         );
+        gradients.push(...discriminatorStep.gradients);
+        discriminatorLoss = discriminatorStep.value;
       }
-      const values = tf.stack([total, losses.l1, losses.perceptual, losses.adversarial, discriminatorLoss]);
+      const values = tf.stack([generatorStep.value, losses.l1, losses.perceptual, losses.adversarial, discriminatorLoss]);
       tf.dispose(kept);
-      return values;
+      return { values, gradients };
     });
+    let gradients = computed.gradients;
+    try {
+      if (this.replica) gradients = await this.averageAcrossReplicas(gradients, this.replica.exchange);
+    } catch (error) {
+      computed.values.dispose();
+      throw error;
+    }
+    const generatorVariables = this.generatorOptimizer.variableCount;
+    this.generatorOptimizer.applyGradients(gradients.slice(0, generatorVariables));
+    this.discriminatorOptimizer?.applyGradients(gradients.slice(generatorVariables));
+    tf.dispose(gradients);
     if (this.generator !== this.trained) this.updateAverage();
-    const values = await lossTensor.data();
-    lossTensor.dispose();
+    const values = await computed.values.data();
+    computed.values.dispose();
     const stepMs = performance.now() - started;
     this.steps += 1;
     this.trainingMs += stepMs;
@@ -188,6 +221,24 @@ export class Trainer {
       losses: { total: values[0], l1: values[1], perceptual: values[2], adversarial: values[3], discriminator: values[4] }
     };
     return this.lastProgress;
+  }
+
+  /** Sends this replica's gradients (flattened, disposed here) through the exchange and returns the mean over all replicas as tensors. */
+  private async averageAcrossReplicas(gradients: tf.Tensor[], exchange: GradientExchange): Promise<tf.Tensor[]> {
+    const flat = tf.tidy(() => tf.concat(gradients.map((gradient) => tf.reshape(gradient, [-1]))));
+    const shapes = gradients.map((gradient) => gradient.shape);
+    tf.dispose(gradients);
+    const local = (await flat.data()) as Float32Array;
+    flat.dispose();
+    const averaged = await exchange(local);
+    if (averaged.length !== local.length) throw new Error(`The gradient exchange returned ${averaged.length} values for ${local.length}`);
+    let offset = 0;
+    return shapes.map((shape) => {
+      const size = sizeOf(shape);
+      const tensor = tf.tensor(averaged.subarray(offset, offset + size), shape, 'float32');
+      offset += size;
+      return tensor;
+    });
   }
 
   /**
@@ -206,17 +257,7 @@ export class Trainer {
 
   /** Trains until the step or time budget is spent or the signal aborts (resolves, never throws, on abort). */
   async run(budget: TrainBudget = {}): Promise<TrainProgress> {
-    const startSteps = this.steps;
-    const startMs = performance.now();
-    while (!budget.signal?.aborted) {
-      if (budget.steps !== undefined && this.steps - startSteps >= budget.steps) break;
-      if (budget.seconds !== undefined && performance.now() - startMs >= budget.seconds * 1000) break;
-      const progress = await this.trainStep();
-      budget.onProgress?.(progress);
-      // On WASM/CPU a step's read-back resolves as a microtask: let timers and messages (an abort) in.
-      await yieldToEventLoop();
-    }
-    return this.lastProgress ?? this.idleProgress();
+    return (await trainWithin(budget, () => this.trainStep())) ?? this.lastProgress ?? this.idleProgress();
   }
 
   private idleProgress(): TrainProgress {
@@ -251,6 +292,26 @@ export class Trainer {
   private assertAlive(): void {
     if (this.disposed) throw new Error('This trainer has been disposed');
   }
+}
+
+/**
+ * Calls `step` until the budget is spent or the signal aborts; resolves with the last step's progress,
+ * or null when no step ran (budget already spent, signal already aborted).
+ */
+export async function trainWithin(budget: TrainBudget, step: () => Promise<TrainProgress>): Promise<TrainProgress | null> {
+  const startMs = performance.now();
+  let steps = 0;
+  let last: TrainProgress | null = null;
+  while (!budget.signal?.aborted) {
+    if (budget.steps !== undefined && steps >= budget.steps) break;
+    if (budget.seconds !== undefined && performance.now() - startMs >= budget.seconds * 1000) break;
+    last = await step();
+    steps += 1;
+    budget.onProgress?.(last);
+    // On WASM/CPU a step's read-back resolves as a microtask: let timers and messages (an abort) in.
+    await yieldToEventLoop();
+  }
+  return last;
 }
 
 /** Resolves after pending macrotasks (timers, worker messages) had a chance to run. */
