@@ -2,7 +2,7 @@
 
 /** `train --help`. */
 export const TRAIN_HELP = `Usage: livebrush train --keyframe K.png --styled P.png [--mask M.png] [--keyframe … --styled … [--mask …]]…
-                      (--seconds S | --steps N) [--config mobile|reference|FILE.json] [--seed N] --model OUT.lbw
+                      (--seconds S | --steps N) [--config mobile|reference|FILE.json] [--seed N] [--replicas N] --model OUT.lbw
 
   --keyframe K.png   a video frame (repeat for several keyframes)
   --styled P.png     the painting of the preceding --keyframe (same size)
@@ -12,6 +12,9 @@ export const TRAIN_HELP = `Usage: livebrush train --keyframe K.png --styled P.pn
   --config C         network: mobile (default), reference, a network JSON file, or
                      {"network": <name or network JSON>, "training": {patchSize, batchSize, learningRate, perceptual, …}}
   --seed N           seed for initialisation and patch sampling (default 1)
+  --replicas N       train on N cores at once: each thread learns from its own patches and all
+                     apply the mean gradient, so a step covers N × batchSize patches
+                     (default: one per core, at most 4)
   --model OUT.lbw    where to write the trained model (atomically)
 Ctrl-C stops training early and still writes the model.`;
 

@@ -5,6 +5,7 @@ import { exampleGroups, parseFlags, positiveNumber, trainingBudget, type ParsedF
 import { resolveConfig } from './config.ts';
 import { CliError } from './errors.ts';
 import { loadExamples } from './examples.ts';
+import { defaultReplicaCount, ReplicaGroup } from './replicas.ts';
 import type { CliOutput } from './livebrush.ts';
 import { writeFileAtomic } from './png.ts';
 import { startProgress } from './progress.ts';
@@ -26,6 +27,9 @@ export function createTrainer(options: TrainerOptions): Trainer {
   }
 }
 
+/** More threads than this cost more memory and gradient traffic than any machine here gains. */
+const MAX_REPLICAS = 16;
+
 /** One-line summary of a training run. */
 function describeProgress(progress: TrainProgress): string {
   return `step ${progress.step}, ${(progress.elapsedMs / 1000).toFixed(1)} s, ${progress.stepsPerSec.toFixed(2)} steps/s, loss ${progress.losses.total.toFixed(4)}`;
@@ -35,32 +39,38 @@ function describeProgress(progress: TrainProgress): string {
 export async function runTrain(argv: readonly string[], output: CliOutput): Promise<void> {
   const flags = parseFlags(argv, {
     keyframe: 'repeated', styled: 'repeated', mask: 'repeated', seconds: 'value', steps: 'value',
-    config: 'value', seed: 'value', model: 'value'
+    config: 'value', seed: 'value', model: 'value', replicas: 'value'
   });
   const budget = trainingBudget(flags);
   const modelPath = flags.get('model');
   if (!modelPath) throw new CliError('give --model OUT.lbw (where to write the trained model)');
   if (!existsSync(dirname(resolve(modelPath)))) throw new CliError(`folder for --model does not exist: ${dirname(resolve(modelPath))}`);
+  const replicas = positiveNumber(flags, 'replicas', true) ?? defaultReplicaCount();
+  if (replicas > MAX_REPLICAS) throw new CliError(`--replicas must be at most ${MAX_REPLICAS}, got ${replicas}`);
   const { config, examples } = await loadTrainingInputs(flags);
 
   const { backend } = await initBackend(['wasm']);
-  const trainer = createTrainer({ network: config.network, training: config.training, examples, seed: positiveNumber(flags, 'seed', true) ?? 1 });
+  const options = { network: config.network, training: config.training, examples, seed: positiveNumber(flags, 'seed', true) ?? 1 };
+  const group = await ReplicaGroup.start(options, replicas).catch((error: Error) => {
+    throw new CliError(`cannot train: ${error.message}`);
+  });
   const interrupt = new AbortController();
   const onInterrupt = () => interrupt.abort();
   process.once('SIGINT', onInterrupt);
   const bar = 'steps' in budget ? startProgress('training', budget.steps, 'steps') : startProgress('training', Math.round(budget.seconds), 's');
   try {
-    const last = await trainer.run({
+    const last = await group.run({
       ...budget,
       signal: interrupt.signal,
       onProgress: (p) => bar.update('steps' in budget ? p.step : Math.round(p.elapsedMs / 1000), `loss ${p.losses.total.toFixed(4)}`)
     });
     bar.stop();
-    await writeFileAtomic(modelPath, await trainer.snapshot());
-    output.err(`trained ${config.label} on ${backend} (${examples.length} keyframe${examples.length > 1 ? 's' : ''}): ${describeProgress(last)}${interrupt.signal.aborted ? ' (interrupted)' : ''} → ${modelPath}`);
+    await writeFileAtomic(modelPath, await group.trainer.snapshot());
+    const threads = replicas > 1 ? ` × ${replicas} threads` : '';
+    output.err(`trained ${config.label} on ${backend}${threads} (${examples.length} keyframe${examples.length > 1 ? 's' : ''}): ${describeProgress(last)}${interrupt.signal.aborted ? ' (interrupted)' : ''} → ${modelPath}`);
   } finally {
     bar.stop();
     process.off('SIGINT', onInterrupt);
-    trainer.dispose();
+    await group.dispose();
   }
 }

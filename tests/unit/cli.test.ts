@@ -69,12 +69,12 @@ afterAll(async () => {
 });
 
 describe('livebrush train → stylize (the real entry point, spawned with tsx)', () => {
-  it('trains a model from a keyframe and mask, then stylizes a folder into PNGs of the same names and sizes', async () => {
+  it('trains a model from a keyframe and mask on two threads, then stylizes a folder into PNGs of the same names and sizes', async () => {
     const train = await run('npx', [
       'tsx', 'cli/livebrush.ts', 'train', '--keyframe', path('key.png'), '--styled', path('paint.png'), '--mask', path('mask.png'),
-      '--steps', '2', '--config', path('tiny.json'), '--model', path('model.lbw')
+      '--steps', '2', '--config', path('tiny.json'), '--replicas', '2', '--model', path('model.lbw')
     ]);
-    expect(train.stderr).toMatch(/trained .* step 2\b/);
+    expect(train.stderr).toMatch(/trained .* × 2 threads .*step 2\b/);
     expect((await readdir(dir)).filter((name) => name.includes('.tmp'))).toEqual([]);
 
     await run('npx', ['tsx', 'cli/livebrush.ts', 'stylize', '--model', path('model.lbw'), '--input', path('frames'), '--output', path('out')]);
@@ -100,6 +100,11 @@ describe('livebrush rejects bad input with a message naming the problem', () => 
     expect((await cli('stylize', '--help')).out).toMatch(/--model MODEL\.lbw/);
     expect(await cli('paint')).toMatchObject({ status: 2, err: expect.stringMatching(/unknown command "paint"/) });
     expect(await cli(...trainArgs(...pair(), '--fast'))).toMatchObject({ status: 2, err: expect.stringMatching(/unknown flag --fast/) });
+  });
+
+  it('refuses a thread count that is not a small positive integer', async () => {
+    expect(await cli(...trainArgs(...pair(), '--replicas', '0'))).toMatchObject({ status: 2, err: expect.stringMatching(/--replicas must be a positive integer, got "0"/) });
+    expect(await cli(...trainArgs(...pair(), '--replicas', '99'))).toMatchObject({ status: 2, err: expect.stringMatching(/--replicas must be at most 16, got 99/) });
   });
 
   it('needs exactly one of --seconds and --steps', async () => {
