@@ -5,7 +5,8 @@
  *   tsx scripts/devset-eval.ts --clip vtest --style pencil --baseline keycopy
  *   tsx scripts/devset-eval.ts --clip vtest --style pencil --candidate sep16 (--seconds 60 | --steps N | --cpu-seconds 60)
  *
- * Candidates are the names in bench/candidates.ts. --cpu-seconds S trains until this process has used S
+ * --replicas N trains on N threads (cli/replicas.ts; measure it with --seconds, since CPU time counts
+ * every thread). Candidates are the names in bench/candidates.ts. --cpu-seconds S trains until this process has used S
  * seconds of CPU time: on a shared, loaded machine that is the step count an uncontended core reaches
  * in S seconds of wall-clock time (TensorFlow.js WASM runs single-threaded in Node).
  *
@@ -20,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { parseFlags, positiveNumber, type ParsedFlags } from '../cli/args.ts';
 import { CliError } from '../cli/errors.ts';
 import { readPng, writePng } from '../cli/png.ts';
+import { ReplicaGroup } from '../cli/replicas.ts';
 import { candidateByName } from '../bench/candidates.ts';
 import * as ml from '../src/lib/ml/index.ts';
 
@@ -83,12 +85,12 @@ async function trainAndStylize(flags: ParsedFlags, clipDir: string, style: strin
   // 6-channel candidates get the Gaussian-mixture aux image, the same for every frame (no optical flow).
   const aux = candidate.network.inputChannels === 6 ? ml.createAuxImage(input.width, input.height).image : undefined;
   const examples = [{ input, styled: await readPng(join(clipDir, style, keyframe)), ...(aux ? { aux } : {}) }];
-  const trainer = new ml.Trainer({
-    network: candidate.network,
-    training: candidate.training,
-    examples,
-    seed: positiveNumber(flags, 'seed', true) ?? 1
-  });
+  const replicas = positiveNumber(flags, 'replicas', true) ?? 1;
+  const group = await ReplicaGroup.start(
+    { network: candidate.network, training: candidate.training, examples, seed: positiveNumber(flags, 'seed', true) ?? 1 },
+    replicas
+  );
+  const trainer = group.trainer;
   const cpuStart = process.cpuUsage();
   const cpuSecondsSince = () => {
     const cpu = process.cpuUsage(cpuStart);
@@ -97,10 +99,10 @@ async function trainAndStylize(flags: ParsedFlags, clipDir: string, style: strin
   const wallStart = performance.now();
   let last: ml.TrainProgress;
   if (cpuSecondsBudget !== undefined) {
-    do last = await trainer.trainStep();
+    do last = await group.trainStep();
     while (cpuSecondsSince() < cpuSecondsBudget);
   } else {
-    last = await trainer.run(steps !== undefined ? { steps } : { seconds });
+    last = await group.run(steps !== undefined ? { steps } : { seconds });
   }
   const trainSeconds = (performance.now() - wallStart) / 1000;
   const cpuSeconds = cpuSecondsSince();
@@ -119,6 +121,7 @@ async function trainAndStylize(flags: ParsedFlags, clipDir: string, style: strin
   const figures = {
     seed: positiveNumber(flags, 'seed', true) ?? 1,
     backend,
+    ...(replicas > 1 ? { replicas } : {}),
     params: trainer.generator.paramCount(),
     macsPerPixel: trainer.generator.macsPerPixel(),
     steps: last.step,
@@ -130,14 +133,14 @@ async function trainAndStylize(flags: ParsedFlags, clipDir: string, style: strin
     inferCpuMs: +(inferCpuMs / frames.length).toFixed(1),
     lastLoss: +last.losses.total.toFixed(4)
   };
-  trainer.dispose();
+  await group.dispose();
   return figures;
 }
 
 async function main(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, {
     clip: 'value', style: 'value', baseline: 'value', candidate: 'value', seconds: 'value', steps: 'value',
-    'cpu-seconds': 'value', frames: 'value', out: 'value', record: 'value', seed: 'value', label: 'value'
+    'cpu-seconds': 'value', frames: 'value', out: 'value', record: 'value', seed: 'value', label: 'value', replicas: 'value'
   });
   const clip = flags.get('clip');
   const style = flags.get('style');
@@ -159,7 +162,7 @@ async function main(argv: string[]): Promise<void> {
     ? (await writeBaseline(baseline, clipDir, style, manifest, frames, outDir), {})
     : await trainAndStylize(flags, clipDir, style, manifest, frames, outDir);
   const record: EvalRecord = {
-    label: flags.get('label') ?? method,
+    label: `${flags.get('label') ?? method}${Number(flags.get('replicas') ?? 1) > 1 ? ` ×${flags.get('replicas')} threads` : ''}`,
     clip,
     style,
     method,
