@@ -9,8 +9,7 @@ import { networkWithShape } from '../cli/network-shape.ts';
 import { DEFAULT_TRAINING, NETWORKS, type NetworkConfig, type TrainingConfig } from '../src/lib/ml/config.ts';
 
 /** The training settings a candidate fixes (the rest are DEFAULT_TRAINING's). */
-export type CandidateTraining = Pick<TrainingConfig, 'patchSize' | 'batchSize' | 'learningRate' | 'perceptual' | 'weightAveraging' | 'lossWeights'> &
-  Partial<Pick<TrainingConfig, 'inputNoise'>>;
+export type CandidateTraining = Pick<TrainingConfig, 'patchSize' | 'batchSize' | 'learningRate' | 'perceptual' | 'weightAveraging' | 'lossWeights'>;
 
 /** One configuration under test: a network and its training settings. */
 export interface Candidate {
@@ -99,9 +98,6 @@ export const TRAININGS: Record<string, CandidateTraining> = {
   'b8-lr2e-3-ema995-noadv': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 2e-3, weightAveraging: 0.995, lossWeights: NO_ADVERSARIAL },
   'b8-lr1e-3-ema99-noadv-ssim8': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: { l1: 2, perceptual: 8, adversarial: 0 } },
   'b8-lr1e-3-ema99-noadv-l1x2': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: { l1: 8, perceptual: 6, adversarial: 0 } },
-  'b8-lr1e-3-ema99-noadv-noise2': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL, inputNoise: 2 },
-  'b8-lr1e-3-ema99-noadv-noise4': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL, inputNoise: 4 },
-  'b8-lr1e-3-ema99-noadv-noise8': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL, inputNoise: 8 },
   'b16-lr1e-3-ema99-noadv': { ...REFERENCE_TRAINING, batchSize: 16, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL },
   'b8-lr1e-3-ema99-noadv-l1': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL, perceptual: 'none' }
 };

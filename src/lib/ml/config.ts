@@ -54,8 +54,6 @@ export interface TrainingConfig {
   perceptual: PerceptualLoss;
   /** Decay of the exponential moving average of the weights that stylizes and is saved (0: the raw trained weights). */
   weightAveraging: number;
-  /** Standard deviation (0–255 levels) of camera-like noise added to the RGB input patches each step, so the network learns to ignore sensor noise (0: none). */
-  inputNoise: number;
 }
 
 /** The paper's GeneratorJ exactly (3,267,523 parameters with RGB input). */
@@ -113,8 +111,7 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   adamEpsilon: 1e-8,
   lossWeights: { l1: 4, perceptual: 6, adversarial: 0 },
   perceptual: 'ssim-gradient',
-  weightAveraging: 0.99,
-  inputNoise: 0
+  weightAveraging: 0.99
 };
 
 const count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));

@@ -5,7 +5,6 @@ import { buildGenerator, createGenerator, type Generator } from './generator';
 import { sizeOf } from './layers';
 import { createPerceptualLoss, l1Loss, lsganLoss, type PerceptualLossFunction } from './losses';
 import { AdamWithDecay } from './optimizer';
-import { SeededRandom } from './random';
 import { PatchSampler } from './sampler';
 import type { KeyframeExample, RgbaImage } from './types';
 import { encodeWeightArrays, generatorFromWeights } from './weights';
@@ -79,7 +78,6 @@ export class Trainer {
   private readonly perceptual: PerceptualLossFunction | null;
   private readonly seed: number;
   private readonly replica: ReplicaOptions | null;
-  private readonly noise: SeededRandom;
   private sampler: PatchSampler;
   private samplerGeneration = 0;
   private steps = 0;
@@ -97,7 +95,6 @@ export class Trainer {
     };
     this.seed = options.seed ?? 1;
     this.replica = options.replica ?? null;
-    this.noise = new SeededRandom(this.seed + 5 + 104729 * (this.replica?.index ?? 0));
     if (options.weights) {
       this.trained = generatorFromWeights(options.weights);
       if (options.network && JSON.stringify(canonical(options.network)) !== JSON.stringify(canonical(this.trained.config))) {
@@ -158,7 +155,6 @@ export class Trainer {
     const started = performance.now();
     const batch = this.sampler.nextBatch();
     const { batchSize, patchSize, inputChannels } = batch;
-    if (this.training.inputNoise > 0) addCameraNoise(batch.input, inputChannels, this.training.inputNoise, this.noise);
     const { lossWeights } = this.training;
     const computed = tf.tidy(() => {
       const input = tf.tensor4d(batch.input, [batchSize, patchSize, patchSize, inputChannels]);
@@ -316,18 +312,6 @@ export async function trainWithin(budget: TrainBudget, step: () => Promise<Train
     await yieldToEventLoop();
   }
   return last;
-}
-
-/**
- * Adds noise like a camera sensor's to the RGB of NHWC patches in [-1, 1]: `levels` standard deviation
- * on the 0–255 scale, correlated ~0.74 between channels (mostly brightness), as measured on the devset.
- */
-function addCameraNoise(patches: Float32Array, channels: number, levels: number, random: SeededRandom): void {
-  const scale = levels / 127.5;
-  for (let pixel = 0; pixel < patches.length; pixel += channels) {
-    const brightness = 0.85 * random.normal();
-    for (let c = 0; c < 3; c++) patches[pixel + c] += scale * (brightness + 0.5 * random.normal());
-  }
 }
 
 /** Resolves after pending macrotasks (timers, worker messages) had a chance to run. */
