@@ -8,12 +8,15 @@
  *
  * Timings are medians of a few repetitions. Each also has a CPU-time rate (work per CPU-second of
  * this single-threaded process), which estimates the uncontended speed on a shared, loaded machine.
+ * On a multi-core machine it also times the default network trained by one replica per core (as
+ * `livebrush train` does) against one replica, in the same run.
  */
 import { cpus, loadavg } from 'node:os';
 import { parseFlags } from '../cli/args.ts';
 import { CliError } from '../cli/errors.ts';
 import { createGenerator, DEFAULT_TRAINING, initBackend, NETWORKS, stylize, Trainer, type NetworkConfig, type TrainingConfig } from '../src/lib/ml/index.ts';
 import type { RgbaImage } from '../src/lib/ml/types.ts';
+import { defaultReplicaCount, ReplicaGroup } from '../cli/replicas.ts';
 import { candidateByName } from './candidates.ts';
 
 /** The figures of one configuration. */
@@ -88,6 +91,20 @@ async function trainRate(network: NetworkConfig, training: Partial<TrainingConfi
   }
 }
 
+/** Training patches per second (wall clock) of `replicas` data-parallel replicas of the default network, after two warm-up steps. */
+async function replicaPatchesPerSec(replicas: number, steps: number): Promise<number> {
+  const size = 128;
+  const group = await ReplicaGroup.start({ examples: [{ input: testImage(size, 0), styled: testImage(size, 3) }], seed: 1 }, replicas);
+  try {
+    await group.run({ steps: 2 });
+    const started = performance.now();
+    await group.run({ steps });
+    return (steps * replicas * group.trainer.training.batchSize) / ((performance.now() - started) / 1000);
+  } finally {
+    await group.dispose();
+  }
+}
+
 /** Measures one configuration; heavier networks get fewer repetitions to keep the run short. */
 async function measure(network: NetworkConfig, training: Partial<TrainingConfig>, backend: string): Promise<ConfigFigures> {
   const probe = createGenerator(network, 1);
@@ -142,13 +159,24 @@ async function main(argv: string[]): Promise<void> {
     configs[name] = await measure(network, training, backend);
   }
   const ratio = configs.reference && configs.mobile ? round(configs.reference.inferMs256 / configs.mobile.inferMs256, 2) : null;
+  const replicas = defaultReplicaCount();
+  let threads: { replicas: number; patchesPerSecOne: number; patchesPerSec: number; speedup: number } | null = null;
+  if (replicas > 1 && (only.length === 0 || only.includes('mobile'))) {
+    process.stderr.write(`measuring mobile training on ${replicas} threads…\n`);
+    const one = await replicaPatchesPerSec(1, 8);
+    const many = await replicaPatchesPerSec(replicas, 8);
+    threads = { replicas, patchesPerSecOne: round(one), patchesPerSec: round(many), speedup: round(many / one, 2) };
+  }
   const machine = { cpus: cpus().length, loadavg1m: round(loadavg()[0], 2) };
   if (flags.has('json')) {
-    console.log(JSON.stringify({ configs, referenceOverMobileInfer256: ratio, machine }));
+    console.log(JSON.stringify({ configs, referenceOverMobileInfer256: ratio, ...(threads ? { threads } : {}), machine }));
     return;
   }
   printTable(configs);
   if (ratio !== null) console.log(`reference/mobile inference time at 256²: ${ratio}× (same run)`);
+  if (threads) {
+    console.log(`mobile training on ${threads.replicas} threads: ${threads.patchesPerSec} patches/s vs ${threads.patchesPerSecOne} on one, ${threads.speedup}× (same run)`);
+  }
   console.log(`machine: ${machine.cpus} cores, 1-minute load average ${machine.loadavg1m}`);
 }
 
