@@ -98,6 +98,7 @@ export const TRAININGS: Record<string, CandidateTraining> = {
   'b8-lr2e-3-ema995-noadv': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 2e-3, weightAveraging: 0.995, lossWeights: NO_ADVERSARIAL },
   'b8-lr1e-3-ema99-noadv-ssim8': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: { l1: 2, perceptual: 8, adversarial: 0 } },
   'b8-lr1e-3-ema99-noadv-l1x2': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: { l1: 8, perceptual: 6, adversarial: 0 } },
+  'b8-lr1e-3-ema995-noadv': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.995, lossWeights: NO_ADVERSARIAL },
   'b16-lr1e-3-ema99-noadv': { ...REFERENCE_TRAINING, batchSize: 16, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL },
   'b8-lr1e-3-ema99-noadv-l1': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL, perceptual: 'none' }
 };
