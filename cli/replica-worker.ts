@@ -1,6 +1,7 @@
 /**
  * A training replica in a Node worker thread (started by cli/replicas.ts): its own WASM backend and
  * Trainer, gradients averaged with the other replicas through the exchange the main thread passes in.
+ * The thread is terminated when training ends, which frees everything.
  */
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -15,10 +16,6 @@ export interface ReplicaWorkerApi {
   start(options: Omit<TrainerOptions, 'replica'>, index: number, exchange: GradientExchange): Promise<void>;
   /** One training step (its gradients go through the exchange). */
   step(): Promise<void>;
-  /** Replaces the keyframes between steps, as Trainer.setExamples. */
-  setExamples(examples: TrainerOptions['examples']): void;
-  /** Frees the Trainer. */
-  dispose(): void;
 }
 
 const api: ReplicaWorkerApi = {
@@ -29,13 +26,6 @@ const api: ReplicaWorkerApi = {
   async step() {
     if (!trainer) throw new Error('The replica has not started');
     await trainer.trainStep();
-  },
-  setExamples(examples) {
-    trainer?.setExamples(examples);
-  },
-  dispose() {
-    trainer?.dispose();
-    trainer = null;
   }
 };
 

@@ -5,10 +5,11 @@
  *   tsx scripts/devset-eval.ts --clip vtest --style pencil --baseline keycopy
  *   tsx scripts/devset-eval.ts --clip vtest --style pencil --candidate sep16 (--seconds 60 | --steps N | --cpu-seconds 60)
  *
- * --replicas N trains on N threads (cli/replicas.ts; measure it with --seconds, since CPU time counts
- * every thread). Candidates are the names in bench/candidates.ts. --cpu-seconds S trains until this process has used S
- * seconds of CPU time: on a shared, loaded machine that is the step count an uncontended core reaches
- * in S seconds of wall-clock time (TensorFlow.js WASM runs single-threaded in Node).
+ * Candidates are the names in bench/candidates.ts. --cpu-seconds S trains until this process has used
+ * S seconds of CPU time: on a shared, loaded machine that is the step count an uncontended core
+ * reaches in S seconds of wall-clock time (TensorFlow.js WASM runs single-threaded in Node).
+ * --replicas N trains on N threads (cli/replicas.ts); measure that with --seconds, since CPU time
+ * counts every thread.
  *
  * --frames scored stylizes only the frames score.py reads (held-out frames and their successors),
  * which gives the same scores as all 60 frames in a third of the time. --record FILE appends the
