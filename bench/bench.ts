@@ -14,7 +14,7 @@
 import { cpus, loadavg } from 'node:os';
 import { parseFlags } from '../cli/args.ts';
 import { CliError } from '../cli/errors.ts';
-import { createGenerator, DEFAULT_TRAINING, initBackend, NETWORKS, stylize, Trainer, type NetworkConfig, type TrainingConfig } from '../src/lib/ml/index.ts';
+import { createGenerator, DEFAULT_TRAINING, initBackend, NETWORKS, stylize, type NetworkConfig, type TrainingConfig } from '../src/lib/ml/index.ts';
 import type { RgbaImage } from '../src/lib/ml/types.ts';
 import { defaultReplicaCount, ReplicaGroup } from '../cli/replicas.ts';
 import { candidateByName } from './candidates.ts';
@@ -72,34 +72,19 @@ async function inferMs(network: NetworkConfig, size: number, reps: number): Prom
   }
 }
 
-/** Training steps per second (wall and CPU time) over `steps` steps after two warm-up steps. */
-async function trainRate(network: NetworkConfig, training: Partial<TrainingConfig>, steps: number) {
+/** Training steps per second (wall and CPU time) of `replicas` data-parallel replicas over `steps` steps, after two warm-up steps. */
+async function trainRate(network: NetworkConfig, training: Partial<TrainingConfig>, steps: number, replicas = 1) {
   const size = 128;
-  const trainer = new Trainer({ network, training, examples: [{ input: testImage(size, 0), styled: testImage(size, 3) }], seed: 1 });
+  const group = await ReplicaGroup.start({ network, training, examples: [{ input: testImage(size, 0), styled: testImage(size, 3) }], seed: 1 }, replicas);
   try {
-    await trainer.trainStep();
-    await trainer.trainStep();
+    await group.run({ steps: 2 });
     const cpuStart = process.cpuUsage();
     const started = performance.now();
-    for (let s = 0; s < steps; s++) await trainer.trainStep();
+    await group.run({ steps });
     const wallSec = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuStart);
     const cpuSec = (cpu.user + cpu.system) / 1e6;
     return { wall: steps / wallSec, cpu: steps / cpuSec };
-  } finally {
-    trainer.dispose();
-  }
-}
-
-/** Training patches per second (wall clock) of `replicas` data-parallel replicas of the default network, after two warm-up steps. */
-async function replicaPatchesPerSec(replicas: number, steps: number): Promise<number> {
-  const size = 128;
-  const group = await ReplicaGroup.start({ examples: [{ input: testImage(size, 0), styled: testImage(size, 3) }], seed: 1 }, replicas);
-  try {
-    await group.run({ steps: 2 });
-    const started = performance.now();
-    await group.run({ steps });
-    return (steps * replicas * group.trainer.training.batchSize) / ((performance.now() - started) / 1000);
   } finally {
     await group.dispose();
   }
@@ -163,8 +148,9 @@ async function main(argv: string[]): Promise<void> {
   let threads: { replicas: number; patchesPerSecOne: number; patchesPerSec: number; speedup: number } | null = null;
   if (replicas > 1 && (only.length === 0 || only.includes('mobile'))) {
     process.stderr.write(`measuring mobile training on ${replicas} threads…\n`);
-    const one = await replicaPatchesPerSec(1, 8);
-    const many = await replicaPatchesPerSec(replicas, 8);
+    const patchesPerSec = async (count: number) => (await trainRate(NETWORKS.mobile, {}, 8, count)).wall * count * DEFAULT_TRAINING.batchSize;
+    const one = await patchesPerSec(1);
+    const many = await patchesPerSec(replicas);
     threads = { replicas, patchesPerSecOne: round(one), patchesPerSec: round(many), speedup: round(many / one, 2) };
   }
   const machine = { cpus: cpus().length, loadavg1m: round(loadavg()[0], 2) };
