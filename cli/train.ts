@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_TRAINING, initBackend, Trainer, type TrainerOptions, type TrainProgress } from '../src/lib/ml/index.ts';
+import { DEFAULT_TRAINING, initBackend, type TrainerOptions, type TrainProgress } from '../src/lib/ml/index.ts';
 import { exampleGroups, parseFlags, positiveNumber, trainingBudget, type ParsedFlags } from './args.ts';
 import { resolveConfig } from './config.ts';
 import { CliError } from './errors.ts';
@@ -18,13 +18,11 @@ export async function loadTrainingInputs(flags: ParsedFlags) {
   return { config, examples };
 }
 
-/** Builds a Trainer, turning the ML core's input errors (sizes, masks) into one-line CLI errors. */
-export function createTrainer(options: TrainerOptions): Trainer {
-  try {
-    return new Trainer(options);
-  } catch (error) {
-    throw new CliError(`cannot train: ${(error as Error).message}`);
-  }
+/** Starts `replicas` Trainers (1: a plain one, no threads), turning the ML core's input errors (sizes, masks) into one-line CLI errors. */
+export function startTraining(options: Omit<TrainerOptions, 'replica'>, replicas: number): Promise<ReplicaGroup> {
+  return ReplicaGroup.start(options, replicas).catch((error: Error) => {
+    throw new CliError(`cannot train: ${error.message}`);
+  });
 }
 
 /** More threads than this cost more memory and gradient traffic than any machine here gains. */
@@ -51,9 +49,7 @@ export async function runTrain(argv: readonly string[], output: CliOutput): Prom
 
   const { backend } = await initBackend(['wasm']);
   const options = { network: config.network, training: config.training, examples, seed: positiveNumber(flags, 'seed', true) ?? 1 };
-  const group = await ReplicaGroup.start(options, replicas).catch((error: Error) => {
-    throw new CliError(`cannot train: ${error.message}`);
-  });
+  const group = await startTraining(options, replicas);
   const interrupt = new AbortController();
   const onInterrupt = () => interrupt.abort();
   process.once('SIGINT', onInterrupt);

@@ -7,7 +7,7 @@ import { scoreFrame } from './metrics.ts';
 import { networkShape, networkWithShape } from './network-shape.ts';
 import { readPng } from './png.ts';
 import { startProgress } from './progress.ts';
-import { createTrainer, loadTrainingInputs } from './train.ts';
+import { loadTrainingInputs, startTraining } from './train.ts';
 import { axisValues, formatTuneTable, gridCandidates, type TuneCandidate, type TuneResult } from './tune-grid.ts';
 
 /** Reads the --validate FRAME=TRUTH pairs, checking each pair has one size. */
@@ -58,20 +58,24 @@ export async function runTune(argv: readonly string[], output: CliOutput): Promi
   try {
     for (const [index, candidate] of candidates.entries()) {
       const network = networkWithShape(config.network, candidate);
-      const trainer = createTrainer({
-        network,
-        training: { ...config.training, patchSize: candidate.patchSize, batchSize: candidate.batchSize, learningRate: candidate.learningRate },
-        examples,
-        seed
-      });
+      // One thread per candidate, so that candidates compare at equal compute.
+      const group = await startTraining(
+        {
+          network,
+          training: { ...config.training, patchSize: candidate.patchSize, batchSize: candidate.batchSize, learningRate: candidate.learningRate },
+          examples,
+          seed
+        },
+        1
+      );
       try {
-        const last = await trainer.run({ seconds });
+        const last = await group.run({ seconds });
         let psnrSum = 0;
         let ssimSum = 0;
         let inferMs = 0;
         for (const { frame, truth } of pairs) {
           const started = performance.now();
-          const styled = await stylize(trainer.generator, frame);
+          const styled = await stylize(group.trainer.generator, frame);
           inferMs += performance.now() - started;
           const score = scoreFrame(styled, truth);
           psnrSum += score.psnr;
@@ -79,7 +83,7 @@ export async function runTune(argv: readonly string[], output: CliOutput): Promi
         }
         results.push({ ...candidate, steps: last.step, psnr: psnrSum / pairs.length, ssim: ssimSum / pairs.length, inferMs: inferMs / pairs.length });
       } finally {
-        trainer.dispose();
+        await group.dispose();
       }
       bar.update(index + 1);
     }
