@@ -6,7 +6,8 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/chromium.ts';
 export default defineConfig({
   plugins: [sveltekit()],
   worker: { format: 'es' },
-  server: { port: 5173, strictPort: true },
+  // VITE_PORT lets several checkouts run dev servers and browser tests side by side.
+  server: { port: Number(process.env.VITE_PORT ?? 5173), strictPort: true },
   preview: { port: 4173, strictPort: true },
   test: {
     projects: [
