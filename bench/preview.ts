@@ -20,7 +20,8 @@ const backends = (flags.get('backends') || 'wasm,webgl,webgpu').split(',');
 const fpsSeconds = Number(flags.get('seconds') || 20);
 const strokes = Number(flags.get('strokes') || 3);
 const strokeBudgetSeconds = Number(flags.get('budget') || 120);
-const PORT = 4190;
+// BENCH_PORT lets several checkouts run the bench side by side.
+const PORT = Number(process.env.BENCH_PORT ?? 4190);
 
 interface Row {
   backend: string;
