@@ -7,9 +7,13 @@
 import { CliError } from '../cli/errors.ts';
 import { networkWithShape } from '../cli/network-shape.ts';
 import { DEFAULT_TRAINING, NETWORKS, type NetworkConfig, type TrainingConfig } from '../src/lib/ml/config.ts';
+import { DEFAULT_GUIDE } from '../src/lib/ml/guides.ts';
 
 /** The training settings a candidate fixes (the rest are DEFAULT_TRAINING's). */
-export type CandidateTraining = Pick<TrainingConfig, 'patchSize' | 'batchSize' | 'learningRate' | 'perceptual' | 'weightAveraging' | 'lossWeights'>;
+export type CandidateTraining = Pick<
+  TrainingConfig,
+  'patchSize' | 'batchSize' | 'learningRate' | 'perceptual' | 'weightAveraging' | 'lossWeights' | 'strokeSampling' | 'strokeWeight'
+>;
 
 /** One configuration under test: a network and its training settings. */
 export interface Candidate {
@@ -55,6 +59,9 @@ export const ARCHITECTURES: Record<string, NetworkConfig> = Object.fromEntries(
     'dense8-full24-r1': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 1 },
     'dense8-full32-r1': { ...widened(DENSE16, 8), stemFilters: 32, headFilters: 32, residualBlocks: 1 },
     'dense8-full24-r1-aux': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 1, inputChannels: 6 as const },
+    // Guide channels moved by the motion estimated from the keyframe to each frame (src/lib/ml/guides.ts).
+    'dense8-full24-r1-guide': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 1, inputChannels: 6 as const, guide: DEFAULT_GUIDE },
+    'reference-guide': { ...NETWORKS.reference, inputChannels: 6 as const, guide: DEFAULT_GUIDE },
     'dense8-full24-r0': { ...widened(DENSE16, 8), stemFilters: 24, headFilters: 24, residualBlocks: 0 },
     'dense8-full16-r1': { ...widened(DENSE16, 8), stemFilters: 16, headFilters: 16, residualBlocks: 1 },
     'dense8-r1': { ...widened(DENSE16, 8), residualBlocks: 1 },
@@ -69,8 +76,12 @@ const REFERENCE_TRAINING: CandidateTraining = {
   learningRate: 4e-4,
   perceptual: 'ssim-gradient',
   weightAveraging: 0,
-  lossWeights: { l1: 4, perceptual: 6, adversarial: 0.5 }
+  lossWeights: { l1: 4, perceptual: 6, adversarial: 0.5 },
+  strokeSampling: 0,
+  strokeWeight: 0
 };
+/** The dense default's training (8 patches, lr 1e-3, averaging 0.99, no discriminator) before stroke emphasis. */
+const EMA_NOADV: CandidateTraining = { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL };
 
 /** Training settings by name: what changes from the reference's (32² patches, 40 per step, lr 4e-4). */
 export const TRAININGS: Record<string, CandidateTraining> = {
@@ -100,14 +111,18 @@ export const TRAININGS: Record<string, CandidateTraining> = {
   'b8-lr1e-3-ema99-noadv-l1x2': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: { l1: 8, perceptual: 6, adversarial: 0 } },
   'b8-lr1e-3-ema995-noadv': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.995, lossWeights: NO_ADVERSARIAL },
   'b16-lr1e-3-ema99-noadv': { ...REFERENCE_TRAINING, batchSize: 16, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL },
-  'b8-lr1e-3-ema99-noadv-l1': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL, perceptual: 'none' }
+  'b8-lr1e-3-ema99-noadv-l1': { ...REFERENCE_TRAINING, batchSize: 8, learningRate: 1e-3, weightAveraging: 0.99, lossWeights: NO_ADVERSARIAL, perceptual: 'none' },
+  // Stroke emphasis (issue 9): sN draws N % of the patch centres near painted pixels, wN weighs painted pixels 1 + N in the L1 term.
+  'b8-lr1e-3-ema99-noadv-s50': { ...EMA_NOADV, strokeSampling: 0.5 },
+  'b8-lr1e-3-ema99-noadv-s50-w3': { ...EMA_NOADV, strokeSampling: 0.5, strokeWeight: 3 },
+  'b8-lr1e-3-ema99-noadv-w3': { ...EMA_NOADV, strokeWeight: 3 }
 };
 
 /** Looks a candidate up by name (ARCHITECTURE/TRAINING or `mobile`); throws a CliError listing the choices otherwise. */
 export function candidateByName(name: string): Candidate {
   if (name === 'mobile') {
-    const { patchSize, batchSize, learningRate, perceptual, weightAveraging, lossWeights } = DEFAULT_TRAINING;
-    return { network: NETWORKS.mobile, training: { patchSize, batchSize, learningRate, perceptual, weightAveraging, lossWeights } };
+    const { patchSize, batchSize, learningRate, perceptual, weightAveraging, lossWeights, strokeSampling, strokeWeight } = DEFAULT_TRAINING;
+    return { network: NETWORKS.mobile, training: { patchSize, batchSize, learningRate, perceptual, weightAveraging, lossWeights, strokeSampling, strokeWeight } };
   }
   const [architecture, training = 'b40', extra] = name.split('/');
   const network = ARCHITECTURES[architecture];

@@ -19,12 +19,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseFlags, positiveNumber, type ParsedFlags } from '../cli/args.ts';
+import { parseFlags, type ParsedFlags } from '../cli/args.ts';
 import { CliError } from '../cli/errors.ts';
 import { readPng, writePng } from '../cli/png.ts';
-import { ReplicaGroup } from '../cli/replicas.ts';
-import { candidateByName } from '../bench/candidates.ts';
-import * as ml from '../src/lib/ml/index.ts';
+import { trainCandidate, TRAIN_FLAGS } from './eval-train.ts';
 
 /** The development set's manifest fields this script uses. */
 interface Manifest {
@@ -73,75 +71,19 @@ async function writeBaseline(kind: string, clipDir: string, style: string, manif
 
 /** Trains a candidate on the keyframe, stylizes the frames, returns training and speed figures. */
 async function trainAndStylize(flags: ParsedFlags, clipDir: string, style: string, manifest: Manifest, frames: number[], outDir: string) {
-  const candidate = candidateByName(flags.get('candidate')!);
-  const steps = positiveNumber(flags, 'steps', true);
-  const seconds = positiveNumber(flags, 'seconds');
-  const cpuSecondsBudget = positiveNumber(flags, 'cpu-seconds');
-  if ([steps, seconds, cpuSecondsBudget].filter((b) => b !== undefined).length !== 1) {
-    throw new CliError('give exactly one of --steps N, --seconds S or --cpu-seconds S');
-  }
-  const { backend } = await ml.initBackend(['wasm']);
   const keyframe = frameName(manifest.keyframe);
-  const input = await readPng(join(clipDir, 'input', keyframe));
-  // 6-channel candidates get the Gaussian-mixture aux image, the same for every frame (no optical flow).
-  const aux = candidate.network.inputChannels === 6 ? ml.createAuxImage(input.width, input.height).image : undefined;
-  const examples = [{ input, styled: await readPng(join(clipDir, style, keyframe)), ...(aux ? { aux } : {}) }];
-  const replicas = positiveNumber(flags, 'replicas', true) ?? 1;
-  const group = await ReplicaGroup.start(
-    { network: candidate.network, training: candidate.training, examples, seed: positiveNumber(flags, 'seed', true) ?? 1 },
-    replicas
-  );
-  const trainer = group.trainer;
-  const cpuStart = process.cpuUsage();
-  const cpuSecondsSince = () => {
-    const cpu = process.cpuUsage(cpuStart);
-    return (cpu.user + cpu.system) / 1e6;
-  };
-  const wallStart = performance.now();
-  let last: ml.TrainProgress;
-  if (cpuSecondsBudget !== undefined) {
-    do last = await group.trainStep();
-    while (cpuSecondsSince() < cpuSecondsBudget);
-  } else {
-    last = await group.run(steps !== undefined ? { steps } : { seconds });
-  }
-  const trainSeconds = (performance.now() - wallStart) / 1000;
-  const cpuSeconds = cpuSecondsSince();
-  let inferTotalMs = 0;
-  let inferCpuMs = 0;
+  const trained = await trainCandidate(flags, await readPng(join(clipDir, 'input', keyframe)), await readPng(join(clipDir, style, keyframe)));
   for (const index of frames) {
-    const frame = await readPng(join(clipDir, 'input', frameName(index)));
-    const started = performance.now();
-    const inferCpuStart = process.cpuUsage();
-    const output = await ml.stylize(trainer.generator, frame, aux);
-    const inferCpu = process.cpuUsage(inferCpuStart);
-    inferCpuMs += (inferCpu.user + inferCpu.system) / 1000;
-    inferTotalMs += performance.now() - started;
-    await writePng(join(outDir, frameName(index)), output);
+    await writePng(join(outDir, frameName(index)), await trained.stylize(await readPng(join(clipDir, 'input', frameName(index)))));
   }
-  const figures = {
-    seed: positiveNumber(flags, 'seed', true) ?? 1,
-    backend,
-    ...(replicas > 1 ? { replicas } : {}),
-    params: trainer.generator.paramCount(),
-    macsPerPixel: trainer.generator.macsPerPixel(),
-    steps: last.step,
-    trainSeconds: +trainSeconds.toFixed(1),
-    stepsPerSec: +(last.step / trainSeconds).toFixed(3),
-    trainCpuSeconds: +cpuSeconds.toFixed(1),
-    stepsPerCpuSec: +(last.step / cpuSeconds).toFixed(3),
-    inferMs: +(inferTotalMs / frames.length).toFixed(1),
-    inferCpuMs: +(inferCpuMs / frames.length).toFixed(1),
-    lastLoss: +last.losses.total.toFixed(4)
-  };
-  await group.dispose();
+  const figures = trained.figures();
+  await trained.dispose();
   return figures;
 }
 
 async function main(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, {
-    clip: 'value', style: 'value', baseline: 'value', candidate: 'value', seconds: 'value', steps: 'value',
-    'cpu-seconds': 'value', frames: 'value', out: 'value', record: 'value', seed: 'value', label: 'value', replicas: 'value'
+    ...TRAIN_FLAGS, clip: 'value', style: 'value', baseline: 'value', frames: 'value', out: 'value', record: 'value', label: 'value'
   });
   const clip = flags.get('clip');
   const style = flags.get('style');

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { GuideConfigSchema, type GuideConfig } from './guides';
 
 /**
  * A generator architecture in the family of the reference's GeneratorJ (a U-Net with residual blocks):
@@ -28,6 +29,11 @@ export interface NetworkConfig {
   smoothers: boolean;
   /** Use depthwise-separable convs (depthwise k×k + pointwise 1×1) for every k>1 conv after the stem. */
   separable: boolean;
+  /**
+   * What the three auxiliary channels of a 6-channel network hold: a pattern moved with the content
+   * (src/lib/ml/guides.ts). Absent on 6-channel networks saved before guides moved: a static pattern.
+   */
+  guide?: GuideConfig;
 }
 
 /** The patch-level perceptual-loss substitutes (no pretrained VGG is available offline). */
@@ -54,6 +60,10 @@ export interface TrainingConfig {
   perceptual: PerceptualLoss;
   /** Decay of the exponential moving average of the weights that stylizes and is saved (0: the raw trained weights). */
   weightAveraging: number;
+  /** Share of patch centres drawn near painted pixels (where the painting differs from the frame); 0: uniform, as the reference. */
+  strokeSampling: number;
+  /** Extra L1 weight of painted pixels (0: none); per-pixel weights are scaled to mean 1 per batch. */
+  strokeWeight: number;
 }
 
 /** The paper's GeneratorJ exactly (3,267,523 parameters with RGB input). */
@@ -111,7 +121,9 @@ export const DEFAULT_TRAINING: TrainingConfig = {
   adamEpsilon: 1e-8,
   lossWeights: { l1: 4, perceptual: 6, adversarial: 0 },
   perceptual: 'ssim-gradient',
-  weightAveraging: 0.99
+  weightAveraging: 0.99,
+  strokeSampling: 0,
+  strokeWeight: 0
 };
 
 const count = (min: number, max: number) => v.pipe(v.number(), v.integer(), v.minValue(min), v.maxValue(max));
@@ -132,9 +144,11 @@ const NetworkConfigSchema = v.pipe(
     headFilters: count(1, 1024),
     headKernel: oddKernel,
     smoothers: v.boolean(),
-    separable: v.boolean()
+    separable: v.boolean(),
+    guide: v.optional(GuideConfigSchema)
   }),
-  v.check((c) => c.upFilters.length === c.downFilters.length, 'upFilters must have as many entries as downFilters')
+  v.check((c) => c.upFilters.length === c.downFilters.length, 'upFilters must have as many entries as downFilters'),
+  v.check((c) => c.guide === undefined || c.inputChannels === 6, 'guide needs inputChannels 6')
 );
 
 /** Validates an untrusted network configuration (e.g. from a weights file); throws an Error naming the bad field. */
@@ -148,7 +162,14 @@ export function parseNetworkConfig(json: unknown): NetworkConfig {
     throw new Error(`Invalid network configuration: ${problems.join('; ')}`);
   }
   const config = result.output;
-  return { ...config, inputChannels: config.inputChannels as 3 | 6, downFilters: [...config.downFilters], upFilters: [...config.upFilters] };
+  const { guide, ...rest } = config;
+  return {
+    ...rest,
+    inputChannels: config.inputChannels as 3 | 6,
+    downFilters: [...config.downFilters],
+    upFilters: [...config.upFilters],
+    ...(guide ? { guide: { ...guide } } : {})
+  };
 }
 
 /** The side length every input's height and width must be a multiple of (2^number of downsamplings). */

@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { PerceptualLoss } from './config';
 import { SeededRandom } from './random';
 
-/** Mean absolute error. */
-export function l1Loss(prediction: tf.Tensor, target: tf.Tensor): tf.Scalar {
-  return tf.mean(tf.abs(tf.sub(prediction, target)));
+/** Mean absolute error; with `weight` (broadcast over channels, mean 1) each pixel's error counts that much. */
+export function l1Loss(prediction: tf.Tensor, target: tf.Tensor, weight?: tf.Tensor): tf.Scalar {
+  const error = tf.abs(tf.sub(prediction, target));
+  return tf.mean(weight ? tf.mul(error, weight) : error);
 }
 
 /** Least-squares GAN loss: mean squared distance of the scores to the label (1 real, 0 fake). */

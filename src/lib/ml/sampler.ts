@@ -15,7 +15,25 @@ export interface PatchBatch {
   real: Float32Array;
   /** Which keyframe each patch came from. */
   keyframe: Int32Array;
+  /** Per-pixel loss weights, [batch, patch, patch, 1], mean 1 over the batch; null when painted pixels weigh as much as the rest. */
+  weight: Float32Array | null;
 }
+
+/** How the sampler favours what was painted. */
+export interface StrokeEmphasis {
+  /** Share of patch centres drawn near painted pixels (where the painting differs from the frame); the rest are uniform. */
+  sampling: number;
+  /** Extra loss weight of a painted pixel (0: none); weights are scaled to mean 1 per batch. */
+  weight: number;
+}
+
+/** No emphasis: the reference's uniform sampling and loss. */
+export const NO_STROKE_EMPHASIS: StrokeEmphasis = { sampling: 0, weight: 0 };
+
+/** A pixel counts as painted when its RGB differs from the frame's by more than this in sum (0–765). */
+export const PAINTED_THRESHOLD = 30;
+/** Patch centres count as near paint within this many pixels of a painted pixel. */
+export const PAINTED_REACH = 2;
 
 /** Side of the box the mask is eroded with (the reference's 7×7). */
 export const MASK_EROSION = 7;
@@ -82,6 +100,29 @@ interface PreparedKeyframe {
   /** A shuffled copy of the centres, consumed from `cursor` on (refilled when exhausted). */
   order: Int32Array;
   cursor: number;
+  /** 1 where the painting differs from the frame. */
+  painted: Uint8Array;
+  /** The valid centres near paint, shuffled, consumed from `paintedCursor` on (empty when nothing was painted). */
+  paintedOrder: Int32Array;
+  paintedCursor: number;
+}
+
+/** 1 where a painting's RGB differs from the frame's by more than PAINTED_THRESHOLD. */
+export function paintedPixels(input: RgbaImage, styled: RgbaImage): Uint8Array {
+  const bits = new Uint8Array(input.width * input.height);
+  for (let i = 0; i < bits.length; i++) {
+    const o = i * 4;
+    const difference = Math.abs(input.data[o] - styled.data[o]) + Math.abs(input.data[o + 1] - styled.data[o + 1]) + Math.abs(input.data[o + 2] - styled.data[o + 2]);
+    bits[i] = difference > PAINTED_THRESHOLD ? 1 : 0;
+  }
+  return bits;
+}
+
+/** Grows a binary map by `radius` pixels (a (2r+1)² box, separable max). */
+export function dilateMask(bits: Uint8Array, width: number, height: number, radius: number): Uint8Array {
+  const inverted = bits.map((bit) => 1 - bit);
+  const eroded = erodeMask(inverted, width, height, 2 * radius + 1);
+  return eroded.map((bit) => 1 - bit);
 }
 
 /** Converts RGBA bytes to interleaved floats in [-1, 1], optionally with a second image's RGB appended. */
@@ -101,7 +142,8 @@ const sameSize = (a: RgbaImage, b: RgbaImage) => a.width === b.width && a.height
 /**
  * Draws training patches the reference's way: centres uniformly without replacement (refilled when
  * exhausted) from each keyframe's eroded mask, round-robin over keyframes, the same crop from input,
- * aux and painting.
+ * aux and painting. With stroke emphasis, a share of the centres is drawn near painted pixels and
+ * painted pixels weigh more in the loss.
  */
 export class PatchSampler {
   private readonly keyframes: PreparedKeyframe[];
@@ -115,8 +157,11 @@ export class PatchSampler {
     readonly batchSize: number,
     seed = 4,
     /** Auxiliary channel images per example (same size as its input), or null for RGB-only input. */
-    aux: readonly RgbaImage[] | null = null
+    aux: readonly RgbaImage[] | null = null,
+    readonly emphasis: StrokeEmphasis = NO_STROKE_EMPHASIS
   ) {
+    if (!(emphasis.sampling >= 0 && emphasis.sampling <= 1)) throw new Error(`The share of patches drawn near paint must be in [0, 1], got ${emphasis.sampling}`);
+    if (!(emphasis.weight >= 0)) throw new Error(`The extra weight of painted pixels must be ≥ 0, got ${emphasis.weight}`);
     if (examples.length === 0) throw new Error('Training needs at least one painted keyframe');
     if (!Number.isInteger(patchSize) || patchSize < 2) throw new Error(`Patch size must be an integer ≥ 2, got ${patchSize}`);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`Batch size must be a positive integer, got ${batchSize}`);
@@ -143,6 +188,8 @@ export class PatchSampler {
       if (centres.length === 0) {
         throw new Error(`${label}: the mask leaves no place for a ${patchSize}×${patchSize} patch (paint or mask a larger area)`);
       }
+      const painted = paintedPixels(input, styled);
+      const nearPaint = emphasis.sampling > 0 ? dilateMask(painted, input.width, input.height, PAINTED_REACH) : null;
       return {
         width: input.width,
         height: input.height,
@@ -150,7 +197,10 @@ export class PatchSampler {
         styled: toUnitRange(styled, null),
         centres,
         order: this.random.shuffle(Int32Array.from(centres)),
-        cursor: 0
+        cursor: 0,
+        painted,
+        paintedOrder: nearPaint ? this.random.shuffle(centres.filter((centre) => nearPaint[centre] === 1)) : new Int32Array(0),
+        paintedCursor: 0
       };
     });
   }
@@ -160,8 +210,15 @@ export class PatchSampler {
     return this.keyframes.length;
   }
 
-  /** Next centre of a keyframe without replacement; reshuffles when all were used. */
+  /** Next centre of a keyframe without replacement (near paint for the emphasis' share of draws); reshuffles when all were used. */
   private drawCentre(keyframe: PreparedKeyframe): number {
+    if (keyframe.paintedOrder.length > 0 && this.emphasis.sampling > 0 && this.random.next() < this.emphasis.sampling) {
+      if (keyframe.paintedCursor >= keyframe.paintedOrder.length) {
+        this.random.shuffle(keyframe.paintedOrder);
+        keyframe.paintedCursor = 0;
+      }
+      return keyframe.paintedOrder[keyframe.paintedCursor++];
+    }
     if (keyframe.cursor >= keyframe.order.length) {
       this.random.shuffle(keyframe.order);
       keyframe.cursor = 0;
@@ -182,10 +239,25 @@ export class PatchSampler {
     }
   }
 
+  /** Loss weights of the patch at `centre`: 1 + extra on painted pixels. */
+  private copyWeights(keyframe: PreparedKeyframe, centre: number, out: Float32Array, slot: number): void {
+    const size = this.patchSize;
+    const half = Math.floor(size / 2);
+    const top = Math.floor(centre / keyframe.width) - half;
+    const left = (centre % keyframe.width) - half;
+    const extra = this.emphasis.weight;
+    for (let y = 0; y < size; y++) {
+      const from = (top + y) * keyframe.width + left;
+      const to = (slot * size + y) * size;
+      for (let x = 0; x < size; x++) out[to + x] = 1 + extra * keyframe.painted[from + x];
+    }
+  }
+
   /** The next batch of patches. */
   nextBatch(): PatchBatch {
     const { batchSize, patchSize, inputChannels } = this;
     const pixels = patchSize * patchSize;
+    const weight = this.emphasis.weight > 0 ? new Float32Array(batchSize * pixels) : null;
     const batch: PatchBatch = {
       batchSize,
       patchSize,
@@ -193,7 +265,8 @@ export class PatchSampler {
       input: new Float32Array(batchSize * pixels * inputChannels),
       target: new Float32Array(batchSize * pixels * 3),
       real: new Float32Array(batchSize * pixels * 3),
-      keyframe: new Int32Array(batchSize)
+      keyframe: new Int32Array(batchSize),
+      weight
     };
     for (let slot = 0; slot < batchSize; slot++) {
       const index = this.nextKeyframe;
@@ -205,6 +278,13 @@ export class PatchSampler {
       const realCentre = keyframe.centres[this.random.int(keyframe.centres.length)];
       this.copyPatch(keyframe.styled, 3, keyframe, realCentre, batch.real, slot);
       batch.keyframe[slot] = index;
+      if (weight) this.copyWeights(keyframe, centre, weight, slot);
+    }
+    if (weight) {
+      let sum = 0;
+      for (let i = 0; i < weight.length; i++) sum += weight[i];
+      const scale = weight.length / sum;
+      for (let i = 0; i < weight.length; i++) weight[i] *= scale;
     }
     return batch;
   }

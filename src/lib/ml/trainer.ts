@@ -140,7 +140,8 @@ export class Trainer {
     }
     this.samplerGeneration += 1;
     const samplingSeed = this.seed + 2 + 7919 * this.samplerGeneration + 104729 * (this.replica?.index ?? 0);
-    return new PatchSampler(examples, this.training.patchSize, this.training.batchSize, samplingSeed, aux);
+    const emphasis = { sampling: this.training.strokeSampling, weight: this.training.strokeWeight };
+    return new PatchSampler(examples, this.training.patchSize, this.training.batchSize, samplingSeed, aux, emphasis);
   }
 
   /** Replaces the keyframes (a changed painting, a new keyframe) between steps; weights and optimiser state stay. */
@@ -159,6 +160,7 @@ export class Trainer {
     const computed = tf.tidy(() => {
       const input = tf.tensor4d(batch.input, [batchSize, patchSize, patchSize, inputChannels]);
       const target = tf.tensor4d(batch.target, [batchSize, patchSize, patchSize, 3]);
+      const weight = batch.weight ? tf.tensor4d(batch.weight, [batchSize, patchSize, patchSize, 1]) : undefined;
       const kept: tf.Tensor[] = [];
       const keep = <T extends tf.Tensor>(t: T): T => {
         kept.push(tf.keep(t));
@@ -168,7 +170,7 @@ export class Trainer {
       let fake: tf.Tensor4D | null = null;
       const generatorStep = this.generatorOptimizer.computeGradients(() => {
         const output = this.trained.apply(input, true);
-        const l1 = l1Loss(output, target);
+        const l1 = l1Loss(output, target, weight);
         const perceptual = this.perceptual ? this.perceptual(output, target) : tf.scalar(0);
         const adversarial = this.discriminator ? lsganLoss(this.discriminator.apply(output), 1) : tf.scalar(0);
         terms = { l1: keep(l1), perceptual: keep(perceptual), adversarial: keep(adversarial) };
