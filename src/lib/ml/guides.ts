@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { createAuxImage } from './aux';
 import { estimateMotion, grayImage, IDENTITY_AFFINE, invertAffine, trackingSize, type Affine, type GrayImage } from './motion';
-import type { RgbaImage } from './types';
+import type { NetworkConfig } from './config';
+import type { KeyframeExample, RgbaImage } from './types';
 
 /**
  * Guide channels that move with the content (the reference's auxiliary input): a Gaussian mixture
@@ -134,4 +135,51 @@ export function frameGuide(reference: GuideReference, frame: RgbaImage, previous
   const tracked = estimateMotion(template, grayImage(frame, template.width, template.height), { initial: previous });
   const motion = rescale(tracked, keyScale, frameScale);
   return { guide: warpGuide(reference, motion, frame.width, frame.height), motion, tracked };
+}
+
+/**
+ * Adds the guide channels a guided network trains on: the first example is the reference keyframe
+ * (its pattern unmoved); every other keyframe gets the pattern moved by the motion from the first.
+ * Examples of networks without a guide setting are returned as they are.
+ */
+export function withGuides(network: NetworkConfig, examples: readonly KeyframeExample[]): KeyframeExample[] {
+  if (!network.guide || examples.length === 0) return [...examples];
+  const reference = createGuideReference(examples[0].input, network.guide);
+  return examples.map((example, index) => ({
+    ...example,
+    aux: index === 0 ? keyframeGuide(reference) : frameGuide(reference, example.input).guide
+  })) as KeyframeExample[];
+}
+
+/**
+ * The guide channels of a live camera, frame after frame: keeps the reference keyframe's pattern and
+ * the last motion (each frame's tracking starts from the previous frame's estimate).
+ */
+export class LiveGuide {
+  private reference: GuideReference | null = null;
+  private referenceKey: { image: RgbaImage; guide: GuideConfig } | null = null;
+  private previous: Affine = IDENTITY_AFFINE;
+
+  /**
+   * The aux input of `network` for `frame`, tracked from `keyframe` (the first painted keyframe, the
+   * one training used as reference); undefined for networks without guide channels. A frame whose
+   * shape differs from the keyframe's (the camera turned) gets the pattern scaled to it, unmoved.
+   */
+  forFrame(network: NetworkConfig, keyframe: RgbaImage | undefined, frame: RgbaImage): RgbaImage | undefined {
+    if (!network.guide) return undefined;
+    const key = keyframe ?? frame;
+    if (this.referenceKey?.image !== key || this.referenceKey.guide !== network.guide) {
+      this.reference = createGuideReference(key, network.guide);
+      this.referenceKey = { image: key, guide: network.guide };
+      this.previous = IDENTITY_AFFINE;
+    }
+    const reference = this.reference!;
+    const scale = frame.width / reference.width;
+    if (Math.abs(frame.height / reference.height - scale) > 0.02 * scale) {
+      return warpGuide(reference, [scale, 0, 0, 0, frame.height / reference.height, 0], frame.width, frame.height);
+    }
+    const placed = frameGuide(reference, frame, this.previous);
+    this.previous = placed.tracked;
+    return placed.guide;
+  }
 }

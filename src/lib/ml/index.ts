@@ -17,7 +17,7 @@ export { createAuxImage, poissonDiskSeeds, renderAuxImage } from './aux';
 export type { GaussianSeed, AuxOptions } from './aux';
 export { estimateMotion, grayImage, trackingSize, composeAffine, invertAffine, applyAffine, IDENTITY_AFFINE } from './motion';
 export type { Affine, GrayImage, MotionOptions } from './motion';
-export { createGuideReference, frameGuide, keyframeGuide, warpGuide, DEFAULT_GUIDE } from './guides';
+export { createGuideReference, frameGuide, keyframeGuide, warpGuide, withGuides, LiveGuide, DEFAULT_GUIDE } from './guides';
 export type { GuideConfig, GuideReference, FrameGuide } from './guides';
 export { Trainer, trainWithin } from './trainer';
 export type { TrainProgress, TrainerOptions, TrainBudget, GradientExchange, ReplicaOptions } from './trainer';

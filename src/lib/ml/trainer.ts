@@ -5,6 +5,7 @@ import { buildGenerator, createGenerator, type Generator } from './generator';
 import { sizeOf } from './layers';
 import { createPerceptualLoss, l1Loss, lsganLoss, type PerceptualLossFunction } from './losses';
 import { AdamWithDecay } from './optimizer';
+import { withGuides } from './guides';
 import { PatchSampler } from './sampler';
 import type { KeyframeExample, RgbaImage } from './types';
 import { encodeWeightArrays, generatorFromWeights } from './weights';
@@ -129,7 +130,9 @@ export class Trainer {
     return this.steps;
   }
 
-  private createSampler(examples: KeyframeExample[]): PatchSampler {
+  private createSampler(given: KeyframeExample[]): PatchSampler {
+    // Guided networks place their guide channels themselves (the first keyframe is the reference).
+    const examples = withGuides(this.trained.config, given);
     let aux: RgbaImage[] | null = null;
     if (this.trained.config.inputChannels === 6) {
       aux = examples.map((example, i) => {
