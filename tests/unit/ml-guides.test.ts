@@ -4,6 +4,7 @@ import { initBackend } from '../../src/lib/ml/backend';
 import { NETWORKS, parseNetworkConfig, type NetworkConfig } from '../../src/lib/ml/config';
 import { createGuideReference, DEFAULT_GUIDE, frameGuide, keyframeGuide, warpGuide } from '../../src/lib/ml/guides';
 import { applyAffine, composeAffine, estimateMotion, grayImage, IDENTITY_AFFINE, invertAffine, type Affine } from '../../src/lib/ml/motion';
+import { l1Loss } from '../../src/lib/ml/losses';
 import { stylize } from '../../src/lib/ml/stylize';
 import { Trainer } from '../../src/lib/ml/trainer';
 import type { RgbaImage } from '../../src/lib/ml/types';
@@ -190,5 +191,20 @@ describe('training with guides', () => {
     expect(parseNetworkConfig(old).guide).toBeUndefined();
     expect(() => parseNetworkConfig({ ...NETWORKS.mobile, guide: DEFAULT_GUIDE })).toThrow(/inputChannels 6/);
     expect(() => parseNetworkConfig({ ...GUIDED, guide: { ...DEFAULT_GUIDE, kind: 'spiral' } })).toThrow(/guide/);
+  });
+});
+
+describe('weighted L1', () => {
+  beforeAll(async () => {
+    await initBackend(['wasm']);
+  });
+
+  it('counts each pixel error as much as its weight, broadcast over the colour channels', async () => {
+    const prediction = tf.tensor4d([0, 0, 0, 1, 1, 1], [1, 1, 2, 3]);
+    const target = tf.zeros([1, 1, 2, 3]);
+    const weight = tf.tensor4d([0.5, 1.5], [1, 1, 2, 1]);
+    expect(await l1Loss(prediction, target).data()).toEqual(new Float32Array([0.5]));
+    expect((await l1Loss(prediction, target, weight).data())[0]).toBeCloseTo(0.75, 6);
+    tf.dispose([prediction, target, weight]);
   });
 });

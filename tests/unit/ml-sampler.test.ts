@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAuxImage, poissonDiskSeeds } from '../../src/lib/ml/aux';
-import { erodeMask, PatchSampler, thresholdMask, validCentres } from '../../src/lib/ml/sampler';
+import { dilateMask, erodeMask, paintedPixels, PatchSampler, thresholdMask, validCentres } from '../../src/lib/ml/sampler';
 import type { KeyframeExample, RgbaImage } from '../../src/lib/ml/types';
 
 function image(width: number, height: number, pixel: (x: number, y: number) => [number, number, number]): RgbaImage {
@@ -170,5 +170,58 @@ describe('auxiliary Gaussian channels', () => {
     const atSeed = pixel(Math.round(nearest.x), Math.round(nearest.y));
     const distance = atSeed.reduce((sum, v, c) => sum + Math.abs(v - nearest.color[c]), 0);
     expect(distance).toBeLessThan(3 * 80);
+  });
+});
+
+describe('stroke emphasis', () => {
+  // A grey 64×64 frame; the painting adds one small magenta square (8×8 of 4096 pixels).
+  const input = image(64, 64, () => [120, 120, 120]);
+  const styled = image(64, 64, (x, y) => (x >= 40 && x < 48 && y >= 12 && y < 20 ? [255, 0, 255] : [120, 120, 120]));
+  const paintedShare = (values: Float32Array, slot: number, patch: number) => {
+    let painted = 0;
+    for (let i = 0; i < patch * patch; i++) if (values[(slot * patch * patch + i) * 3 + 1] < -0.5) painted += 1;
+    return painted;
+  };
+  const patchesWithPaint = (sampler: PatchSampler, rounds: number) => {
+    let hits = 0;
+    for (let round = 0; round < rounds; round++) {
+      const batch = sampler.nextBatch();
+      for (let slot = 0; slot < batch.batchSize; slot++) if (paintedShare(batch.target, slot, batch.patchSize) > 0) hits += 1;
+    }
+    return hits / (rounds * sampler.batchSize);
+  };
+
+  it('finds the painted pixels and grows them', () => {
+    const painted = paintedPixels(input, styled);
+    expect(painted.reduce((a, b) => a + b, 0)).toBe(64);
+    expect(dilateMask(painted, 64, 64, 2).reduce((a, b) => a + b, 0)).toBe(12 * 12);
+  });
+
+  it('draws about the asked share of patches over the painting', () => {
+    const uniform = patchesWithPaint(new PatchSampler([{ input, styled }], 8, 16, 3), 40);
+    const emphasised = patchesWithPaint(new PatchSampler([{ input, styled }], 8, 16, 3, null, { sampling: 0.5, weight: 0 }), 40);
+    // Uniform: a patch touches the square for ~15² of ~57² centres (7 %); with half the draws near paint, over 50 %.
+    expect(uniform).toBeLessThan(0.15);
+    expect(emphasised).toBeGreaterThan(0.45);
+    expect(emphasised).toBeLessThan(0.7);
+  });
+
+  it('weighs painted pixels 1 + weight times the others, mean 1 per batch; none without emphasis', () => {
+    expect(new PatchSampler([{ input, styled }], 8, 4, 1).nextBatch().weight).toBeNull();
+    const batch = new PatchSampler([{ input, styled }], 8, 16, 5, null, { sampling: 0.5, weight: 3 }).nextBatch();
+    const weight = batch.weight!;
+    expect(weight.length).toBe(16 * 64);
+    expect(weight.reduce((a, b) => a + b, 0) / weight.length).toBeCloseTo(1, 5);
+    const paintedWeights = new Set<number>();
+    const otherWeights = new Set<number>();
+    for (let i = 0; i < weight.length; i++) (batch.target[i * 3 + 1] < -0.5 ? paintedWeights : otherWeights).add(+weight[i].toFixed(5));
+    expect(paintedWeights.size).toBe(1);
+    expect(otherWeights.size).toBe(1);
+    expect([...paintedWeights][0] / [...otherWeights][0]).toBeCloseTo(4, 4);
+  });
+
+  it('refuses a share outside [0, 1] and a negative weight', () => {
+    expect(() => new PatchSampler([{ input, styled }], 8, 4, 1, null, { sampling: 1.5, weight: 0 })).toThrow(/share/);
+    expect(() => new PatchSampler([{ input, styled }], 8, 4, 1, null, { sampling: 0, weight: -1 })).toThrow(/weight/);
   });
 });
