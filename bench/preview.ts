@@ -1,7 +1,10 @@
 // Preview speed in headless Chromium with the fake camera, per backend: `npx tsx bench/preview.ts`
 // (after `npm run build`; it serves a private copy of build/, so rebuilding meanwhile is harmless). Prints preview fps while training and the stroke-to-preview latency:
 // the time from a painting change to the first preview frame made by weights that trained on it.
-// Flags: --backends=wasm,webgl,webgpu  --seconds=N (fps window)  --strokes=N  --budget=N (s per stroke).
+// Stroke recall: after the strokes, the preview frame (static camera, so the strokes belong where they were
+// painted) scored inside the painted pixels as score_doodle.py does: 1 − |preview − painting| / |keyframe − painting|.
+// Flags: --backends=wasm,webgl,webgpu  --seconds=N (fps window)  --strokes=N  --budget=N (s per stroke)
+//        --recall-after=N (s after the last stroke, default 10).
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,7 @@ const backends = (flags.get('backends') || 'wasm,webgl,webgpu').split(',');
 const fpsSeconds = Number(flags.get('seconds') || 20);
 const strokes = Number(flags.get('strokes') || 3);
 const strokeBudgetSeconds = Number(flags.get('budget') || 120);
+const recallAfterSeconds = Number(flags.get('recall-after') || 10);
 // BENCH_PORT lets several checkouts run the bench side by side.
 const PORT = Number(process.env.BENCH_PORT ?? 4190);
 
@@ -30,6 +34,7 @@ interface Row {
   workingSide: string;
   stepsPerSec: string;
   latency: string;
+  recall: string;
 }
 
 interface DebugStudio {
@@ -53,10 +58,33 @@ async function stroke(page: Page, fy: number, colour: string): Promise<void> {
   await page.mouse.up();
 }
 
+/** Stroke recall of the preview on screen against the first keyframe's painting (see the header). */
+function strokeRecall(): number {
+  type Keyframe = { input: ImageData; painting: ImageData };
+  const keyframe = (window as unknown as { __livebrush: { studio: { keyframes: Keyframe[] } } }).__livebrush.studio.keyframes[0];
+  const { width, height } = keyframe.input;
+  const preview = document.querySelector<HTMLCanvasElement>('canvas[aria-label="Stylized preview"]')!;
+  const context = new OffscreenCanvas(width, height).getContext('2d')!;
+  context.drawImage(preview, 0, 0, width, height);
+  const shown = context.getImageData(0, 0, width, height).data;
+  const key = keyframe.input.data;
+  const paint = keyframe.painting.data;
+  let previewError = 0;
+  let keyError = 0;
+  for (let i = 0; i < key.length; i += 4) {
+    const difference = (a: Uint8ClampedArray) => Math.abs(a[i] - paint[i]) + Math.abs(a[i + 1] - paint[i + 1]) + Math.abs(a[i + 2] - paint[i + 2]);
+    const painted = difference(key);
+    if (painted <= 30) continue;
+    keyError += painted;
+    previewError += difference(shown);
+  }
+  return keyError > 0 ? 1 - previewError / keyError : Number.NaN;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function measure(backend: string): Promise<Row> {
-  const row: Row = { backend, started: '–', fps: '–', workingSide: '–', stepsPerSec: '–', latency: '–' };
+  const row: Row = { backend, started: '–', fps: '–', workingSide: '–', stepsPerSec: '–', latency: '–', recall: '–' };
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fakeCameraArgs(fakeCameraFile())] });
   try {
     const page = await browser.newPage({ viewport: { width: 412, height: 915 } });
@@ -96,6 +124,8 @@ async function measure(backend: string): Promise<Row> {
       finite.length === 0
         ? `> ${strokeBudgetSeconds} s`
         : `${(median(finite) / 1000).toFixed(2)} s (${finite.length}/${latencies.length})`;
+    await page.waitForTimeout(recallAfterSeconds * 1000);
+    row.recall = `${(await page.evaluate(strokeRecall)).toFixed(2)} (step ${await studio(page, (s) => s.training.step)})`;
   } catch (error) {
     row.started = `${row.started} (${(error as Error).message.split('\n')[0]})`;
   } finally {
@@ -138,11 +168,11 @@ try {
     process.stderr.write(`measuring ${backend}…\n`);
     rows.push(await measure(backend));
   }
-  console.log(`Preview in headless Chromium, fake camera; fps averaged over ${fpsSeconds} s while training; latency = median of ${strokes} strokes.`);
-  console.log('| backend | started | preview fps | working side | train steps/s | stroke→preview |');
-  console.log('|---|---|---|---|---|---|');
+  console.log(`Preview in headless Chromium, fake camera; fps averaged over ${fpsSeconds} s while training; latency = median of ${strokes} strokes; recall ${recallAfterSeconds} s after the last.`);
+  console.log('| backend | started | preview fps | working side | train steps/s | stroke→preview | stroke recall |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const row of rows) {
-    console.log(`| ${row.backend} | ${row.started} | ${row.fps} | ${row.workingSide} | ${row.stepsPerSec} | ${row.latency} |`);
+    console.log(`| ${row.backend} | ${row.started} | ${row.fps} | ${row.workingSide} | ${row.stepsPerSec} | ${row.latency} | ${row.recall} |`);
   }
 } finally {
   server.close();

@@ -27,3 +27,5 @@ export { stylize, stylizeTensor } from './stylize';
 export { encodeWeights, encodeWeightsAsync, decodeWeights, generatorFromWeights, WeightsFormatError, WEIGHTS_MAGIC, WEIGHTS_VERSION } from './weights';
 export type { DecodedWeights } from './weights';
 export type { RgbaImage, KeyframeExample, AuxKeyframeExample, BackendName } from './types';
+export { createStrokeLayer, applyStrokeLayer } from './strokes';
+export type { StrokeLayer } from './strokes';
