@@ -31,6 +31,11 @@ const cpuMsSince = (start: NodeJS.CpuUsage) => {
   return (cpu.user + cpu.system) / 1000;
 };
 
+/** The same network with another stroke-layer threshold (the weights are shared, not copied). */
+function withStrokeLayer(generator: ml.Generator, threshold: number): ml.Generator {
+  return Object.assign(Object.create(generator) as ml.Generator, { config: { ...generator.config, strokeLayer: { threshold } } });
+}
+
 /** Trains `--candidate` on one painted keyframe within the budget the flags give. */
 export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, styled: ml.RgbaImage): Promise<TrainedCandidate> {
   const name = flags.get('candidate');
@@ -46,12 +51,10 @@ export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, st
   const strokeThreshold = positiveNumber(flags, 'stroke-layer');
   const { backend } = await ml.initBackend(['wasm']);
   const { network } = candidate;
-  // Guided networks: the keyframe's pattern, moved into each frame by the motion estimated to it.
-  // 6-channel networks without a guide setting get the static pattern (the earlier aux candidate).
-  const reference = network.guide || strokeThreshold ? ml.createGuideReference(input, network.guide) : null;
-  const staticAux = network.inputChannels === 6 && !reference ? ml.createAuxImage(input.width, input.height).image : undefined;
-  const aux = network.guide && reference ? ml.keyframeGuide(reference) : staticAux;
-  const examples = [{ input, styled, ...(aux ? { aux } : {}) }];
+  // Guided networks place their guide channels in the Trainer; 6-channel networks without a guide
+  // setting get the static pattern (the earlier aux candidate, not supported by the live path).
+  if (network.inputChannels === 6 && !network.guide) throw new CliError('static aux candidates are no longer supported; use a guided one');
+  const examples = [{ input, styled }];
   const replicas = positiveNumber(flags, 'replicas', true) ?? 1;
   const seed = positiveNumber(flags, 'seed', true) ?? 1;
   const weights = weightsFile ? new Uint8Array(await readFile(weightsFile)) : undefined;
@@ -72,29 +75,22 @@ export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, st
   const cpuSeconds = cpuMsSince(cpuStart) / 1000;
   const saveTo = flags.get('save-weights');
   if (saveTo) await writeFile(saveTo, await trainer.snapshot());
-  const strokes = strokeThreshold ? ml.createStrokeLayer(styled, await ml.stylize(trainer.generator, input, aux), strokeThreshold) : null;
+  // The app's live path: tracking from the keyframe, guide channels, stroke layer (--stroke-layer T overrides the network's).
+  const generator = strokeThreshold ? withStrokeLayer(trainer.generator, strokeThreshold) : trainer.generator;
+  const live = new ml.LiveStylizer();
+  const keyframe = { input, styled };
   let frames = 0;
   let inferMs = 0;
   let inferCpuMs = 0;
-  let guideMs = 0;
-  let guideCpuMs = 0;
+  let overheadMs = 0;
   return {
     async stylize(frame) {
-      const guideStart = performance.now();
-      const guideCpu = process.cpuUsage();
-      const placed = reference ? ml.frameGuide(reference, frame) : null;
-      guideCpuMs += cpuMsSince(guideCpu);
       const started = performance.now();
       const cpu = process.cpuUsage();
-      let output = await ml.stylize(trainer.generator, frame, network.guide ? placed?.guide : staticAux);
+      const output = await live.stylize(generator, keyframe, frame, last.step);
       inferCpuMs += cpuMsSince(cpu);
       inferMs += performance.now() - started;
-      guideMs += started - guideStart;
-      if (strokes && placed) {
-        const layerCpu = process.cpuUsage();
-        output = ml.applyStrokeLayer(output, strokes, placed.motion);
-        guideCpuMs += cpuMsSince(layerCpu);
-      }
+      overheadMs += live.overheadMs;
       frames += 1;
       return output;
     },
@@ -112,8 +108,8 @@ export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, st
         stepsPerCpuSec: +(last.step / cpuSeconds).toFixed(3),
         inferMs: +(inferMs / Math.max(1, frames)).toFixed(1),
         inferCpuMs: +(inferCpuMs / Math.max(1, frames)).toFixed(1),
-        ...(reference ? { guideMs: +(guideMs / Math.max(1, frames)).toFixed(2), guideCpuMs: +(guideCpuMs / Math.max(1, frames)).toFixed(2) } : {}),
-        ...(strokeThreshold ? { strokeLayer: strokeThreshold } : {}),
+        overheadMs: +(overheadMs / Math.max(1, frames)).toFixed(2),
+        ...(generator.config.strokeLayer ? { strokeLayer: generator.config.strokeLayer.threshold } : {}),
         lastLoss: +last.losses.total.toFixed(4)
       };
     },

@@ -6,6 +6,7 @@ import { createGuideReference, DEFAULT_GUIDE, frameGuide, keyframeGuide, warpGui
 import { applyAffine, composeAffine, estimateMotion, grayImage, IDENTITY_AFFINE, invertAffine, type Affine } from '../../src/lib/ml/motion';
 import { l1Loss } from '../../src/lib/ml/losses';
 import { stylize } from '../../src/lib/ml/stylize';
+import { applyStrokeLayer, createStrokeLayer } from '../../src/lib/ml/strokes';
 import { Trainer } from '../../src/lib/ml/trainer';
 import type { RgbaImage } from '../../src/lib/ml/types';
 import { decodeWeights } from '../../src/lib/ml/weights';
@@ -93,7 +94,8 @@ describe('guide channels', () => {
     const key = render(WIDTH * 2, HEIGHT * 2);
     const truth = similarity(WIDTH * 2, HEIGHT * 2, -7, 0.92, -12, 8);
     const reference = createGuideReference(key);
-    const { guide, motion } = frameGuide(reference, render(WIDTH * 2, HEIGHT * 2, truth, 0.9));
+    const { guide: placed, motion } = frameGuide(reference, render(WIDTH * 2, HEIGHT * 2, truth, 0.9));
+    const guide = placed!;
     expect(cornerError(motion, truth, WIDTH * 2, HEIGHT * 2)).toBeLessThan(1);
     const expected = warpGuide(reference, truth);
     // The guide is a smooth pattern (σ = 10 px): a sub-pixel misplacement changes it by a few levels only…
@@ -106,7 +108,7 @@ describe('guide channels', () => {
     const key = render(WIDTH, HEIGHT);
     const truth = similarity(WIDTH, HEIGHT, 5, 1.05, 6, -4);
     const reference = createGuideReference(key);
-    const { guide } = frameGuide(reference, render(WIDTH, HEIGHT, truth));
+    const guide = frameGuide(reference, render(WIDTH, HEIGHT, truth)).guide!;
     const keyGuide = keyframeGuide(reference);
     let total = 0;
     let count = 0;
@@ -123,7 +125,7 @@ describe('guide channels', () => {
     const key = render(WIDTH, HEIGHT);
     const reference = createGuideReference(key);
     const half = frameGuide(reference, grayToHalf(key));
-    expect([half.guide.width, half.guide.height]).toEqual([WIDTH / 2, HEIGHT / 2]);
+    expect([half.guide!.width, half.guide!.height]).toEqual([WIDTH / 2, HEIGHT / 2]);
     expect(cornerError(half.motion, [0.5, 0, 0, 0, 0.5, 0], WIDTH, HEIGHT)).toBeLessThan(0.5);
   });
 
@@ -178,7 +180,7 @@ describe('training with guides', () => {
     const before = tf.memory().numTensors;
     await trainer.trainStep();
     expect(tf.memory().numTensors).toBe(before);
-    const output = await stylize(trainer.generator, input, frameGuide(reference, input).guide);
+    const output = await stylize(trainer.generator, input, frameGuide(reference, input).guide!);
     expect(tf.memory().numTensors).toBe(before);
     expect(output.width).toBe(64);
     const decoded = decodeWeights(await trainer.snapshot());
@@ -206,5 +208,30 @@ describe('weighted L1', () => {
     expect(await l1Loss(prediction, target).data()).toEqual(new Float32Array([0.5]));
     expect((await l1Loss(prediction, target, weight).data())[0]).toBeCloseTo(0.75, 6);
     tf.dispose([prediction, target, weight]);
+  });
+});
+
+describe('stroke layer', () => {
+  it('carries what the network missed on its keyframe to where the content moved, and leaves small differences to the network', () => {
+    const key = render(80, 60);
+    // A magenta bar painted on the keyframe; the "network" reproduced the frame but not the bar, and erred by 10 levels elsewhere.
+    const painting = { ...key, data: key.data.slice() };
+    for (let y = 20; y < 26; y++) for (let x = 10; x < 50; x++) painting.data.set([255, 0, 255], (y * 80 + x) * 4);
+    const reconstruction = { ...key, data: key.data.map((value, i) => (i % 4 === 3 ? value : value + 10)) };
+    const layer = createStrokeLayer(painting, reconstruction, 60);
+    const shift: Affine = [1, 0, 7, 0, 1, 5];
+    const frame = render(80, 60, shift);
+    const output = applyStrokeLayer(frame, layer, shift);
+    const at = (image: RgbaImage, x: number, y: number) => [...image.data.subarray((y * 80 + x) * 4, (y * 80 + x) * 4 + 3)];
+    // Inside the moved bar: the painted colour (up to the 10-level offset the network had there).
+    for (const [x, y] of [[20, 27], [40, 29], [55, 25]]) {
+      const [r, g, b] = at(output, x, y);
+      expect(r).toBeGreaterThan(230);
+      expect(g).toBeLessThan(25);
+      expect(b).toBeGreaterThan(230);
+    }
+    // Where the bar was on the keyframe but is no longer, and elsewhere: the frame unchanged.
+    expect(at(output, 12, 21)).toEqual(at(frame, 12, 21));
+    expect(at(output, 60, 50)).toEqual(at(frame, 60, 50));
   });
 });

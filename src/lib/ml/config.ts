@@ -34,6 +34,12 @@ export interface NetworkConfig {
    * (src/lib/ml/guides.ts). Absent on 6-channel networks saved before guides moved: a static pattern.
    */
   guide?: GuideConfig;
+  /**
+   * Carry what the network does not reproduce on its first keyframe into each frame by the motion from
+   * that keyframe (src/lib/ml/strokes.ts): the difference counts fully above `threshold` (RGB sum,
+   * 0–765) and not at all below half of it. Absent: the network's output alone.
+   */
+  strokeLayer?: { threshold: number };
 }
 
 /** The patch-level perceptual-loss substitutes (no pretrained VGG is available offline). */
@@ -145,7 +151,8 @@ const NetworkConfigSchema = v.pipe(
     headKernel: oddKernel,
     smoothers: v.boolean(),
     separable: v.boolean(),
-    guide: v.optional(GuideConfigSchema)
+    guide: v.optional(GuideConfigSchema),
+    strokeLayer: v.optional(v.strictObject({ threshold: v.pipe(v.number(), v.minValue(1), v.maxValue(765)) }))
   }),
   v.check((c) => c.upFilters.length === c.downFilters.length, 'upFilters must have as many entries as downFilters'),
   v.check((c) => c.guide === undefined || c.inputChannels === 6, 'guide needs inputChannels 6')
@@ -162,13 +169,14 @@ export function parseNetworkConfig(json: unknown): NetworkConfig {
     throw new Error(`Invalid network configuration: ${problems.join('; ')}`);
   }
   const config = result.output;
-  const { guide, ...rest } = config;
+  const { guide, strokeLayer, ...rest } = config;
   return {
     ...rest,
     inputChannels: config.inputChannels as 3 | 6,
     downFilters: [...config.downFilters],
     upFilters: [...config.upFilters],
-    ...(guide ? { guide: { ...guide } } : {})
+    ...(guide ? { guide: { ...guide } } : {}),
+    ...(strokeLayer ? { strokeLayer: { ...strokeLayer } } : {})
   };
 }
 

@@ -18,49 +18,48 @@ export interface GuideConfig {
   sigma: number;
   /** Seed of the positions and colours. */
   seed: number;
-  /** Longest side the frames are reduced to for motion estimation. */
-  trackingSize: number;
 }
 
 /** The guide settings used unless a network says otherwise. */
-export const DEFAULT_GUIDE: GuideConfig = { kind: 'gaussians', spacing: 10, sigma: 10, seed: 5, trackingSize: 160 };
+export const DEFAULT_GUIDE: GuideConfig = { kind: 'gaussians', spacing: 10, sigma: 10, seed: 5 };
 
 /** Validation of guide settings read from a file. */
 export const GuideConfigSchema = v.strictObject({
   kind: v.picklist(['gaussians']),
   spacing: v.pipe(v.number(), v.minValue(2), v.maxValue(1000)),
   sigma: v.pipe(v.number(), v.minValue(0.5), v.maxValue(1000)),
-  seed: v.pipe(v.number(), v.integer()),
-  trackingSize: v.pipe(v.number(), v.integer(), v.minValue(16), v.maxValue(4096))
+  seed: v.pipe(v.number(), v.integer())
 });
+
+/** Longest side frames are reduced to for motion estimation (160 px: sub-pixel accuracy at 320 px, a few milliseconds). */
+export const TRACKING_SIZE = 160;
 
 /** Share of each side the pattern extends beyond the keyframe, so moved frames stay covered. */
 const MARGIN = 0.5;
 
-/** What every frame's guide is computed from: the reference keyframe (grey, small) and its pattern. */
+/** What every frame's guide and motion are computed from: the reference keyframe (grey, small) and its pattern. */
 export interface GuideReference {
-  config: GuideConfig;
+  /** The pattern's settings; null when only the motion is wanted. */
+  config: GuideConfig | null;
   width: number;
   height: number;
   /** The reference keyframe's luminance at tracking size. */
   gray: GrayImage;
-  /** The pattern over the keyframe plus a margin of MARGIN × each side all round. */
-  pattern: RgbaImage;
+  /** The pattern over the keyframe plus a margin of MARGIN × each side all round (null without a guide). */
+  pattern: RgbaImage | null;
   marginX: number;
   marginY: number;
 }
 
-/** Prepares the guides of a reference keyframe (renders its pattern once). */
-export function createGuideReference(keyframe: RgbaImage, config: GuideConfig = DEFAULT_GUIDE): GuideReference {
+/** Prepares the motion and guides of a reference keyframe (renders its pattern once; null `config`: motion only). */
+export function createGuideReference(keyframe: RgbaImage, config: GuideConfig | null = DEFAULT_GUIDE): GuideReference {
   const { width, height } = keyframe;
   const marginX = Math.round(width * MARGIN);
   const marginY = Math.round(height * MARGIN);
-  const { image: pattern } = createAuxImage(width + 2 * marginX, height + 2 * marginY, null, {
-    minDistance: config.spacing,
-    sigma: config.sigma,
-    seed: config.seed
-  });
-  const size = trackingSize(width, height, config.trackingSize);
+  const pattern = config
+    ? createAuxImage(width + 2 * marginX, height + 2 * marginY, null, { minDistance: config.spacing, sigma: config.sigma, seed: config.seed }).image
+    : null;
+  const size = trackingSize(width, height, TRACKING_SIZE);
   const gray = grayImage(keyframe, size.width, size.height);
   return { config, width, height, gray, pattern, marginX, marginY };
 }
@@ -69,6 +68,7 @@ export function createGuideReference(keyframe: RgbaImage, config: GuideConfig = 
 export function warpGuide(reference: GuideReference, motion: Affine, width = reference.width, height = reference.height): RgbaImage {
   const [a, b, c, d, e, f] = invertAffine(motion);
   const { pattern, marginX, marginY } = reference;
+  if (!pattern) throw new Error('This reference has no guide pattern');
   const pw = pattern.width;
   const ph = pattern.height;
   const source = pattern.data;
@@ -106,7 +106,8 @@ export function keyframeGuide(reference: GuideReference): RgbaImage {
 
 /** One frame's guide and the motion it was placed with. */
 export interface FrameGuide {
-  guide: RgbaImage;
+  /** The moved pattern (null for a motion-only reference). */
+  guide: RgbaImage | null;
   /** Reference keyframe → frame, in their pixels. */
   motion: Affine;
   /** The same motion on the tracking grid (pass it as `previous` for the next frame). */
@@ -134,7 +135,7 @@ export function frameGuide(reference: GuideReference, frame: RgbaImage, previous
   }
   const tracked = estimateMotion(template, grayImage(frame, template.width, template.height), { initial: previous });
   const motion = rescale(tracked, keyScale, frameScale);
-  return { guide: warpGuide(reference, motion, frame.width, frame.height), motion, tracked };
+  return { guide: reference.pattern ? warpGuide(reference, motion, frame.width, frame.height) : null, motion, tracked };
 }
 
 /**
@@ -147,39 +148,6 @@ export function withGuides(network: NetworkConfig, examples: readonly KeyframeEx
   const reference = createGuideReference(examples[0].input, network.guide);
   return examples.map((example, index) => ({
     ...example,
-    aux: index === 0 ? keyframeGuide(reference) : frameGuide(reference, example.input).guide
+    aux: index === 0 ? keyframeGuide(reference) : frameGuide(reference, example.input).guide!
   })) as KeyframeExample[];
-}
-
-/**
- * The guide channels of a live camera, frame after frame: keeps the reference keyframe's pattern and
- * the last motion (each frame's tracking starts from the previous frame's estimate).
- */
-export class LiveGuide {
-  private reference: GuideReference | null = null;
-  private referenceKey: { image: RgbaImage; guide: GuideConfig } | null = null;
-  private previous: Affine = IDENTITY_AFFINE;
-
-  /**
-   * The aux input of `network` for `frame`, tracked from `keyframe` (the first painted keyframe, the
-   * one training used as reference); undefined for networks without guide channels. A frame whose
-   * shape differs from the keyframe's (the camera turned) gets the pattern scaled to it, unmoved.
-   */
-  forFrame(network: NetworkConfig, keyframe: RgbaImage | undefined, frame: RgbaImage): RgbaImage | undefined {
-    if (!network.guide) return undefined;
-    const key = keyframe ?? frame;
-    if (this.referenceKey?.image !== key || this.referenceKey.guide !== network.guide) {
-      this.reference = createGuideReference(key, network.guide);
-      this.referenceKey = { image: key, guide: network.guide };
-      this.previous = IDENTITY_AFFINE;
-    }
-    const reference = this.reference!;
-    const scale = frame.width / reference.width;
-    if (Math.abs(frame.height / reference.height - scale) > 0.02 * scale) {
-      return warpGuide(reference, [scale, 0, 0, 0, frame.height / reference.height, 0], frame.width, frame.height);
-    }
-    const placed = frameGuide(reference, frame, this.previous);
-    this.previous = placed.tracked;
-    return placed.guide;
-  }
 }

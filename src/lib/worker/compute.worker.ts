@@ -7,7 +7,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { memory } from '@tensorflow/tfjs-core';
-import { DEFAULT_BACKENDS, LiveGuide, Trainer, generatorFromWeights, initBackend, stylize, type Generator } from '$lib/ml';
+import { DEFAULT_BACKENDS, LiveStylizer, Trainer, generatorFromWeights, initBackend, type Generator } from '$lib/ml';
 import type { KeyframeExample, RgbaImage } from '$lib/ml/types';
 import type { BackendOptions } from '$lib/ml';
 import type { ComputeApi, StylizedFrame, TrainingStatus, WorkerKeyframe } from './api';
@@ -41,8 +41,8 @@ const PREVIEW_SHARE_OF_STEP = 1;
 /** …as long as the next frame arrives within this many milliseconds of the previous one. */
 const NEXT_FRAME_GRACE_MS = 40;
 let scratch: OffscreenCanvasRenderingContext2D | null = null;
-/** Guide channels of guided networks, moved with the camera from the first painted keyframe. */
-const liveGuide = new LiveGuide();
+/** Tracks the camera from the first painted keyframe for guide channels and the stroke layer. */
+const live = new LiveStylizer();
 
 /** The keyframes that have a painting, as the ML core's examples. */
 function paintedExamples(): KeyframeExample[] {
@@ -211,8 +211,7 @@ const api: ComputeApi = {
     frameStarted?.();
     try {
       const started = performance.now();
-      const rgba = toRgbaImage(frame);
-      const output = await stylize(generator, rgba, liveGuide.forFrame(generator.config, paintedExamples()[0]?.input, rgba));
+      const output = await live.stylize(generator, paintedExamples()[0], toRgbaImage(frame), status.step);
       const image = await createImageBitmap(new ImageData(new Uint8ClampedArray(output.data), output.width, output.height));
       const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step: status.step };
       return Comlink.transfer(result, [image]);

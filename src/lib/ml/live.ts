@@ -1,0 +1,73 @@
+import { createGuideReference, frameGuide, keyframeGuide, type GuideReference } from './guides';
+import type { Generator } from './generator';
+import { IDENTITY_AFFINE, type Affine } from './motion';
+import { stylize } from './stylize';
+import { applyStrokeLayer, createStrokeLayer, type StrokeLayer } from './strokes';
+import type { KeyframeExample, RgbaImage } from './types';
+
+/** Rebuild the stroke layer after this many training steps (it is what the network still misses). */
+export const STROKE_LAYER_REFRESH_STEPS = 20;
+
+/**
+ * Stylizes live camera frames the way the network was trained to be used: tracks each frame from the
+ * reference keyframe (the first painted one, as in training; each frame starts from the last one's
+ * motion), gives guided networks their moved guide channels, and adds the stroke layer when the
+ * network's configuration asks for it. One instance per live stream.
+ */
+export class LiveStylizer {
+  private reference: GuideReference | null = null;
+  private referenceOf: { keyframe: RgbaImage; generator: Generator } | null = null;
+  private previous: Affine = IDENTITY_AFFINE;
+  private layer: { generator: Generator; painting: RgbaImage; step: number; layer: StrokeLayer } | null = null;
+  /** Milliseconds the last frame spent outside the network: tracking, guide, stroke layer (not its rebuilds). */
+  overheadMs = 0;
+
+  /**
+   * One frame through `generator` (trained at `step` on `keyframe` as its reference). Without a
+   * keyframe (weights loaded alone) or for a frame of another shape, the network alone.
+   */
+  async stylize(generator: Generator, keyframe: KeyframeExample | undefined, frame: RgbaImage, step: number): Promise<RgbaImage> {
+    const { guide, strokeLayer } = generator.config;
+    this.overheadMs = 0;
+    if (!guide && !strokeLayer) return stylize(generator, frame);
+    const reference = keyframe ? this.referenceFor(generator, keyframe.input) : null;
+    const sameShape = reference && Math.abs(frame.height / reference.height - frame.width / reference.width) <= (0.02 * frame.width) / reference.width;
+    if (!reference || !sameShape) {
+      // Nothing to track against: the guide as on a keyframe (unmoved), no strokes carried.
+      return stylize(generator, frame, guide ? keyframeGuide(createGuideReference(frame, guide)) : undefined);
+    }
+    const trackingStarted = performance.now();
+    const placed = frameGuide(reference, frame, this.previous);
+    this.previous = placed.tracked;
+    this.overheadMs = performance.now() - trackingStarted;
+    const output = await stylize(generator, frame, placed.guide ?? undefined);
+    if (!strokeLayer) return output;
+    const layer = await this.strokeLayerFor(generator, keyframe!, reference, step, strokeLayer.threshold);
+    const layerStarted = performance.now();
+    const strokes = applyStrokeLayer(output, layer, placed.motion);
+    this.overheadMs += performance.now() - layerStarted;
+    return strokes;
+  }
+
+  private referenceFor(generator: Generator, keyframe: RgbaImage): GuideReference {
+    if (this.referenceOf?.keyframe !== keyframe || this.referenceOf.generator.config !== generator.config) {
+      this.reference = createGuideReference(keyframe, generator.config.guide ?? null);
+      this.referenceOf = { keyframe, generator };
+      this.previous = IDENTITY_AFFINE;
+    }
+    return this.reference!;
+  }
+
+  /** The stroke layer of the current painting and weights, rebuilt every STROKE_LAYER_REFRESH_STEPS steps. */
+  private async strokeLayerFor(generator: Generator, keyframe: KeyframeExample, reference: GuideReference, step: number, threshold: number): Promise<StrokeLayer> {
+    const current = this.layer;
+    if (current && current.generator === generator && current.painting === keyframe.styled && step - current.step < STROKE_LAYER_REFRESH_STEPS && step >= current.step) {
+      return current.layer;
+    }
+    const aux = reference.pattern ? keyframeGuide(reference) : undefined;
+    const reconstruction = await stylize(generator, keyframe.input, aux);
+    const layer = createStrokeLayer(keyframe.styled, reconstruction, threshold);
+    this.layer = { generator, painting: keyframe.styled, step, layer };
+    return layer;
+  }
+}
