@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { generatorFromWeights, initBackend, stylize, WeightsFormatError, type Generator } from '../src/lib/ml/index.ts';
+import { generatorFromWeights, initBackend, LiveStylizer, WeightsFormatError, type Generator, type KeyframeExample } from '../src/lib/ml/index.ts';
 import { parseFlags } from './args.ts';
 import { CliError } from './errors.ts';
 import type { CliOutput } from './livebrush.ts';
@@ -37,7 +37,7 @@ async function inputFiles(input: string): Promise<string[]> {
 
 /** `livebrush stylize`: runs a trained model over PNG frames. */
 export async function runStylize(argv: readonly string[], output: CliOutput): Promise<void> {
-  const flags = parseFlags(argv, { model: 'value', input: 'value', output: 'value' });
+  const flags = parseFlags(argv, { model: 'value', input: 'value', output: 'value', keyframe: 'value', styled: 'value' });
   const modelPath = flags.get('model');
   const input = flags.get('input');
   const outDir = flags.get('output');
@@ -46,15 +46,24 @@ export async function runStylize(argv: readonly string[], output: CliOutput): Pr
   if (files.some((file) => resolve(join(outDir, basename(file))) === resolve(file))) {
     throw new CliError('--output would overwrite the input frames: choose another folder');
   }
+  if ((flags.get('keyframe') === undefined) !== (flags.get('styled') === undefined)) throw new CliError('give --keyframe and --styled together');
+  const keyframe: KeyframeExample | undefined = flags.get('keyframe')
+    ? { input: await readPng(flags.get('keyframe')!), styled: await readPng(flags.get('styled')!) }
+    : undefined;
+  if (keyframe && (keyframe.input.width !== keyframe.styled.width || keyframe.input.height !== keyframe.styled.height)) {
+    throw new CliError('--keyframe and --styled must have the same size');
+  }
   await initBackend(['wasm']);
   const generator = await loadModel(modelPath);
+  if (generator.config.strokeLayer && !keyframe) output.err('note: without --keyframe and --styled, painted strokes are not carried into the frames');
+  const live = new LiveStylizer();
   await mkdir(outDir, { recursive: true });
   const bar = startProgress('stylizing', files.length, 'frames');
   const started = performance.now();
   try {
     for (const [index, file] of files.entries()) {
       const frame = await readPng(file);
-      await writePng(join(outDir, basename(file)), await stylize(generator, frame));
+      await writePng(join(outDir, basename(file)), await live.stylize(generator, keyframe, frame, 0));
       bar.update(index + 1, basename(file));
     }
   } finally {

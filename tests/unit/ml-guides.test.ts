@@ -4,6 +4,8 @@ import { initBackend } from '../../src/lib/ml/backend';
 import { NETWORKS, parseNetworkConfig, type NetworkConfig } from '../../src/lib/ml/config';
 import { createGuideReference, DEFAULT_GUIDE, frameGuide, keyframeGuide, warpGuide } from '../../src/lib/ml/guides';
 import { applyAffine, composeAffine, estimateMotion, grayImage, IDENTITY_AFFINE, invertAffine, type Affine } from '../../src/lib/ml/motion';
+import { createGenerator } from '../../src/lib/ml/generator';
+import { LiveStylizer } from '../../src/lib/ml/live';
 import { l1Loss } from '../../src/lib/ml/losses';
 import { stylize } from '../../src/lib/ml/stylize';
 import { applyStrokeLayer, createStrokeLayer } from '../../src/lib/ml/strokes';
@@ -233,5 +235,37 @@ describe('stroke layer', () => {
     // Where the bar was on the keyframe but is no longer, and elsewhere: the frame unchanged.
     expect(at(output, 12, 21)).toEqual(at(frame, 12, 21));
     expect(at(output, 60, 50)).toEqual(at(frame, 60, 50));
+  });
+});
+
+describe('LiveStylizer', () => {
+  beforeAll(async () => {
+    await initBackend(['wasm']);
+  });
+
+  it('shows a painted bar where the content moved in a later frame, rebuilding its layer when the painting changes, leaking no tensors', async () => {
+    const network: NetworkConfig = { ...GUIDED, name: 'layered', inputChannels: 3, guide: undefined, strokeLayer: { threshold: 60 } };
+    delete network.guide;
+    const generator = createGenerator(network, 4);
+    const input = render(96, 64);
+    const painting = { ...input, data: input.data.slice() };
+    for (let y = 20; y < 28; y++) for (let x = 20; x < 70; x++) painting.data.set([255, 0, 255], (y * 96 + x) * 4);
+    const live = new LiveStylizer();
+    const shift: Affine = [1, 0, 6, 0, 1, 9];
+    await live.stylize(generator, { input, styled: painting }, input, 0);
+    const before = tf.memory().numTensors;
+    const output = await live.stylize(generator, { input, styled: painting }, render(96, 64, shift), 1);
+    expect(tf.memory().numTensors).toBe(before);
+    const magenta = (x: number, y: number) => {
+      const [r, g, b] = output.data.subarray((y * 96 + x) * 4, (y * 96 + x) * 4 + 3);
+      return r > 200 && g < 60 && b > 200;
+    };
+    // The bar moved by (6, 9): present at its new place, gone from its old rows.
+    expect([30, 45, 60].every((x) => magenta(x, 33))).toBe(true);
+    expect([30, 45, 60].some((x) => magenta(x, 22))).toBe(false);
+    // A new painting (no bar) is used from the next frame on.
+    const cleared = await live.stylize(generator, { input, styled: { ...input } }, render(96, 64, shift), 2);
+    expect([30, 45, 60].some((x) => { const [r, g, b] = cleared.data.subarray((33 * 96 + x) * 4, (33 * 96 + x) * 4 + 3); return r > 200 && g < 60 && b > 200; })).toBe(false);
+    generator.dispose();
   });
 });
