@@ -202,7 +202,7 @@ async function measureGpuCalls(): Promise<GpuRow> {
     await wasmPage.waitForTimeout(6000);
     await wasmPage.close();
 
-    const { page, started } = await openStudio(context, 'backend=webgpu&allowSoftwareGpu&gpuCalls&side=32');
+    const { page, started } = await openStudio(context, 'backend=webgpu&allowSoftwareGpu&gpuCalls&forceGpuFrames&side=32');
     row.started = started;
     if (started !== 'webgpu') return row;
     await page.waitForFunction('window.__livebrush.studio.preview.shownStep >= 0', null, { timeout: 120_000 });

@@ -33,6 +33,8 @@ export interface InitOptions {
   wasmThreads?: number;
   /** Count WebGPU readbacks and queue submits in the workers (benchmarks). */
   countGpuCalls?: boolean;
+  /** Keep WebGPU frames on the GPU even where the start-up check of canvas drawing fails (benchmarks count calls on SwiftShader, whose canvases stay blank). */
+  forceGpuFrames?: boolean;
   /** Stylize preview frames at this long side instead of adapting it (benchmarks); used by the page only. */
   previewSide?: number;
 }

@@ -5,6 +5,28 @@ import * as tf from '@tensorflow/tfjs-core';
 import { decodeWeights, generatorFromWeights, stylize, stylizeTensor, type Generator } from '$lib/ml';
 import type { RgbaImage } from '$lib/ml/types';
 
+/**
+ * Whether tfjs can draw a tensor onto a canvas here (WebGPU): draws four known pixels and reads them
+ * back once through a 2D canvas. False where presenting a WebGPU canvas fails (headless Chromium on
+ * SwiftShader gives blank canvases), so the preview falls back to reading frames back instead of
+ * showing nothing.
+ */
+export function gpuDrawWorks(): boolean {
+  const pixels = tf.tensor3d([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255], [2, 2, 3], 'int32');
+  try {
+    const canvas = new OffscreenCanvas(2, 2);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) return false;
+    tf.browser.draw(pixels, canvas as unknown as HTMLCanvasElement);
+    const data = context.getImageData(0, 0, 2, 2).data;
+    return data[0] > 200 && data[1] < 60 && data[5] > 200 && data[10] > 200 && data[12] > 200;
+  } catch {
+    return false;
+  } finally {
+    pixels.dispose();
+  }
+}
+
 /** Holds the stylizing worker's network and turns frames into stylized bitmaps. */
 export class FrameStylizer {
   private generator: Generator | null = null;
@@ -63,7 +85,13 @@ export class FrameStylizer {
     } finally {
       frame.close();
     }
-    const canvas = (this.gpuCanvas ??= new OffscreenCanvas(output.shape[1], output.shape[0]));
+    if (!this.gpuCanvas) {
+      // A 2D canvas: tfjs's Draw kernel renders on its own WebGPU canvas and copies that onto this
+      // one on the GPU; taking a bitmap straight off a WebGPU canvas came out blank.
+      this.gpuCanvas = new OffscreenCanvas(output.shape[1], output.shape[0]);
+      this.gpuCanvas.getContext('2d');
+    }
+    const canvas = this.gpuCanvas;
     try {
       tf.browser.draw(output, canvas as unknown as HTMLCanvasElement);
     } finally {

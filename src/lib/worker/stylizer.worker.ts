@@ -5,7 +5,7 @@ import * as Comlink from 'comlink';
 import { memory } from '@tensorflow/tfjs-core';
 import type { StylizedFrame, StylizerApi, WeightsHandoff } from './api';
 import { startBackend } from './backend-setup';
-import { FrameStylizer } from './frame-stylizer';
+import { FrameStylizer, gpuDrawWorks } from './frame-stylizer';
 import { countGpuCalls, gpuCalls } from './gpu-counters';
 
 let stylizer = new FrameStylizer(false);
@@ -30,7 +30,12 @@ const api: StylizerApi = {
   async init(options = {}) {
     if (options.countGpuCalls) countGpuCalls();
     const report = await startBackend(options);
-    stylizer = new FrameStylizer(report.backend === 'webgpu');
+    let gpuResident = report.backend === 'webgpu';
+    if (gpuResident && !options.forceGpuFrames && !gpuDrawWorks()) {
+      gpuResident = false;
+      report.notes.push('WebGPU: drawing on a canvas failed here, so preview frames are read back to the CPU');
+    }
+    stylizer = new FrameStylizer(gpuResident);
     return report;
   },
 
