@@ -13,8 +13,8 @@ import { countGpuCalls, gpuCalls } from './gpu-counters';
 
 /**
  * Weights go to the preview at most this often, unless a new painting was just trained on. Packing
- * and applying them costs about 2–4 ms per handoff on WASM (docs/app.md), so 4 per second cost the
- * two sides ~1%, and the preview is never more than a quarter second behind training.
+ * takes ~7 ms and applying ~3.4 ms on WASM (docs/app.md), so 4 per second cost training under 3 %,
+ * and the preview is never more than a quarter second behind training.
  */
 const HANDOFF_INTERVAL_MS = 250;
 /** On a GPU backend the loss is read back only every this many steps (a readback stalls the queue). */
