@@ -2,11 +2,13 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/chromium.ts';
+import { crossOriginIsolation, tfjsThreadedWasm } from './scripts/vite-plugins.ts';
 
 export default defineConfig({
-  plugins: [sveltekit()],
-  worker: { format: 'es' },
+  plugins: [crossOriginIsolation(), sveltekit()],
+  worker: { format: 'es', plugins: () => [tfjsThreadedWasm()] },
   // VITE_PORT lets several checkouts run dev servers and browser tests side by side.
+  // `npm start` serves the app cross-origin isolated (WASM threads), as the service worker does.
   server: { port: Number(process.env.VITE_PORT ?? 5173), strictPort: true },
   preview: { port: 4173, strictPort: true },
   test: {

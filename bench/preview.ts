@@ -1,17 +1,21 @@
-// Preview speed in headless Chromium with the fake camera, per backend: `npx tsx bench/preview.ts`
-// (after `npm run build`; it serves a private copy of build/, so rebuilding meanwhile is harmless). Prints preview fps while training and the stroke-to-preview latency:
-// the time from a painting change to the first preview frame made by weights that trained on it.
-// Stroke recall: after the strokes, the preview frame (static camera, so the strokes belong where they were
-// painted) scored inside the painted pixels as score_doodle.py does: 1 − |preview − painting| / |keyframe − painting|.
-// Flags: --backends=wasm,webgl,webgpu  --seconds=N (fps window)  --strokes=N  --budget=N (s per stroke)
-//        --recall-after=N (s after the last stroke, default 10).
+// The live engine in headless Chromium with the fake camera: `npx tsx bench/preview.ts` (after
+// `npm run build`; it serves a private copy of build/ with the cross-origin isolation headers, as
+// `npm start` does, so rebuilding meanwhile is harmless). In one run it measures, on WASM at a fixed
+// working side, the parallel engine and the single-worker engine (`?engine=single`), each in a fresh
+// browser: preview fps while training and paused, training steps per wall-clock second while the
+// preview runs, stroke → preview (median), and cold start offline (navigation → first camera frame,
+// → first stylized frame of the saved style). On WebGPU (SwiftShader) it counts readbacks (mapAsync)
+// and queue submits per preview frame and per training step in the parallel engine's workers.
+// Flags: --backends=wasm,webgpu  --engines=parallel,single  --seconds=N (fps windows)  --strokes=N
+//        --budget=N (s per stroke)  --side=N (working side, 256)  --gpu-budget=N (s)  --json
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
-import { chromium, type Page } from 'playwright';
+import { chromium, type BrowserContext, type Page } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium.ts';
 import { fakeCameraArgs, fakeCameraFile } from '../tests/fixtures/camera/fake-camera.ts';
+import { ISOLATION_HEADERS } from '../service-worker/isolation.ts';
 
 const flags = new Map(
   process.argv.slice(2).map((arg) => {
@@ -19,34 +23,66 @@ const flags = new Map(
     return [key, value] as const;
   })
 );
-const backends = (flags.get('backends') || 'wasm,webgl,webgpu').split(',');
-const fpsSeconds = Number(flags.get('seconds') || 20);
+const backends = (flags.get('backends') || 'wasm,webgpu').split(',');
+const engines = (flags.get('engines') || 'parallel,single').split(',') as Engine[];
+const fpsSeconds = Number(flags.get('seconds') || 15);
 const strokes = Number(flags.get('strokes') || 3);
 const strokeBudgetSeconds = Number(flags.get('budget') || 120);
-const recallAfterSeconds = Number(flags.get('recall-after') || 10);
+const side = Number(flags.get('side') || 256);
+const gpuBudgetSeconds = Number(flags.get('gpu-budget') || 240);
+const json = flags.has('json');
 // BENCH_PORT lets several checkouts run the bench side by side.
 const PORT = Number(process.env.BENCH_PORT ?? 4190);
+const ORIGIN = `http://localhost:${PORT}`;
 
-interface Row {
-  backend: string;
+type Engine = 'parallel' | 'single';
+
+/** The figures of one engine on WASM (null: not measured, e.g. it failed). */
+interface EngineFigures {
+  previewFpsTraining: number | null;
+  previewFpsPaused: number | null;
+  trainStepsPerSec: number | null;
+  strokeToPreviewMs: number | null;
+  coldStartCameraMs: number | null;
+}
+
+interface EngineRow extends EngineFigures {
   started: string;
-  fps: string;
-  workingSide: string;
-  stepsPerSec: string;
-  latency: string;
-  recall: string;
+  threads: string;
+  coldStartStylizedMs: number | null;
+  strokesSeen: string;
+}
+
+interface GpuRow {
+  started: string;
+  readbacksPerFrame: number | null;
+  submitsPerFrame: number | null;
+  readbacksPerStep: number | null;
+  submitsPerStep: number | null;
+  frames: number;
+  steps: number;
 }
 
 interface DebugStudio {
-  backend: { backend: string } | null;
+  backend: { backend: string; threads?: { preview: number; training: number } } | null;
   computeError: string | null;
-  preview: { fps: number; workingSide: number };
-  training: { step: number; stepsPerSec: number };
+  preview: { fps: number; workingSide: number; shownStep: number };
+  training: { step: number; stepsPerSec: number; running: boolean };
   strokeLatencies: number[];
+  previewTimings(): { camera: number | null; stylized: number | null };
+  gpuCalls(): Promise<{ preview: Counts; training: Counts }>;
+}
+interface Counts {
+  readbacks: number;
+  submits: number;
+  work: number;
 }
 
 const studio = <T>(page: Page, read: (studio: DebugStudio) => T): Promise<T> =>
   page.evaluate(`(${read.toString()})(window.__livebrush.studio)`) as Promise<T>;
+const now = (page: Page) => page.evaluate(() => performance.now());
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Draws one horizontal stroke across the paint canvas at height `fy` (fraction) in `colour`. */
 async function stroke(page: Page, fy: number, colour: string): Promise<void> {
@@ -58,55 +94,62 @@ async function stroke(page: Page, fy: number, colour: string): Promise<void> {
   await page.mouse.up();
 }
 
-/** Stroke recall of the preview on screen against the first keyframe's painting (see the header). */
-function strokeRecall(): number {
-  type Keyframe = { input: ImageData; painting: ImageData };
-  const keyframe = (window as unknown as { __livebrush: { studio: { keyframes: Keyframe[] } } }).__livebrush.studio.keyframes[0];
-  const { width, height } = keyframe.input;
-  const preview = document.querySelector<HTMLCanvasElement>('canvas[aria-label="Stylized preview"]')!;
-  const context = new OffscreenCanvas(width, height).getContext('2d')!;
-  context.drawImage(preview, 0, 0, width, height);
-  const shown = context.getImageData(0, 0, width, height).data;
-  const key = keyframe.input.data;
-  const paint = keyframe.painting.data;
-  let previewError = 0;
-  let keyError = 0;
-  for (let i = 0; i < key.length; i += 4) {
-    const difference = (a: Uint8ClampedArray) => Math.abs(a[i] - paint[i]) + Math.abs(a[i + 1] - paint[i + 1]) + Math.abs(a[i + 2] - paint[i + 2]);
-    const painted = difference(key);
-    if (painted <= 30) continue;
-    keyError += painted;
-    previewError += difference(shown);
+/** Mean preview fps over `seconds`, sampled every second. */
+async function sampleFps(page: Page, seconds: number): Promise<number> {
+  const samples: number[] = [];
+  for (let second = 0; second < seconds; second++) {
+    await page.waitForTimeout(1000);
+    samples.push(await studio(page, (s) => s.preview.fps));
   }
-  return keyError > 0 ? 1 - previewError / keyError : Number.NaN;
+  return mean(samples);
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+async function openStudio(context: BrowserContext, query: string): Promise<{ page: Page; started: string }> {
+  const page = await context.newPage();
+  await page.goto(`${ORIGIN}/?debug&${query}`);
+  await page.waitForFunction('window.__livebrush?.studio.backend || window.__livebrush?.studio.computeError', null, { timeout: 120_000 });
+  const started = await studio(page, (s) => s.backend?.backend ?? `failed: ${s.computeError}`);
+  return { page, started };
+}
 
-async function measure(backend: string): Promise<Row> {
-  const row: Row = { backend, started: '–', fps: '–', workingSide: '–', stepsPerSec: '–', latency: '–', recall: '–' };
+async function launch() {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fakeCameraArgs(fakeCameraFile())] });
+  const context = await browser.newContext({ viewport: { width: 412, height: 915 } });
+  return { browser, context };
+}
+
+async function measureEngine(engine: Engine): Promise<EngineRow> {
+  const row: EngineRow = {
+    started: '–',
+    threads: '–',
+    previewFpsTraining: null,
+    previewFpsPaused: null,
+    trainStepsPerSec: null,
+    strokeToPreviewMs: null,
+    coldStartCameraMs: null,
+    coldStartStylizedMs: null,
+    strokesSeen: '–'
+  };
+  const query = `backend=wasm&side=${side}${engine === 'single' ? '&engine=single' : ''}`;
+  const { browser, context } = await launch();
   try {
-    const page = await browser.newPage({ viewport: { width: 412, height: 915 } });
-    const software = backend === 'wasm' ? '' : '&allowSoftwareGpu';
-    await page.goto(`http://localhost:${PORT}/?debug&backend=${backend}${software}`);
-    await page.waitForFunction('window.__livebrush?.studio.backend || window.__livebrush?.studio.computeError', null, { timeout: 120_000 });
-    row.started = (await studio(page, (s) => s.backend?.backend ?? `failed: ${s.computeError}`)) ?? '–';
-    if (row.started !== backend) return row;
+    const { page, started } = await openStudio(context, query);
+    row.started = started;
+    if (started !== 'wasm') return row;
+    const threads = await studio(page, (s) => s.backend?.threads ?? null);
+    row.threads = threads ? `${threads.preview}+${threads.training}` : '1 (one worker)';
+    await page.evaluate(() => navigator.serviceWorker.ready);
 
     await page.getByRole('button', { name: 'Capture keyframe' }).click();
     await page.getByLabel('Brush size').fill('30');
     await stroke(page, 0.35, '#ff00ff');
-    await page.waitForFunction('window.__livebrush.studio.training.step > 0', null, { timeout: strokeBudgetSeconds * 1000 });
+    await page.waitForFunction('window.__livebrush.studio.preview.shownStep > 0', null, { timeout: strokeBudgetSeconds * 1000 });
 
-    const fpsSamples: number[] = [];
-    for (let second = 0; second < fpsSeconds; second++) {
-      await page.waitForTimeout(1000);
-      fpsSamples.push(await studio(page, (s) => s.preview.fps));
-    }
-    row.fps = (fpsSamples.reduce((a, b) => a + b, 0) / fpsSamples.length).toFixed(2);
-    row.workingSide = String(await studio(page, (s) => s.preview.workingSide));
-    row.stepsPerSec = (await studio(page, (s) => s.training.stepsPerSec)).toFixed(3);
+    // Training and previewing together.
+    const startStep = await studio(page, (s) => s.training.step);
+    const startAt = await now(page);
+    row.previewFpsTraining = await sampleFps(page, fpsSeconds);
+    row.trainStepsPerSec = ((await studio(page, (s) => s.training.step)) - startStep) / (((await now(page)) - startAt) / 1000);
 
     const latencies: number[] = [];
     for (let i = 0; i < strokes; i++) {
@@ -120,12 +163,72 @@ async function measure(backend: string): Promise<Row> {
       }
     }
     const finite = latencies.filter(Number.isFinite);
-    row.latency =
-      finite.length === 0
-        ? `> ${strokeBudgetSeconds} s`
-        : `${(median(finite) / 1000).toFixed(2)} s (${finite.length}/${latencies.length})`;
-    await page.waitForTimeout(recallAfterSeconds * 1000);
-    row.recall = `${(await page.evaluate(strokeRecall)).toFixed(2)} (step ${await studio(page, (s) => s.training.step)})`;
+    row.strokeToPreviewMs = finite.length > 0 ? median(finite) : null;
+    row.strokesSeen = `${finite.length}/${latencies.length}`;
+
+    // Paused: the preview alone (and the session checkpoints the weights meanwhile).
+    await page.getByRole('button', { name: 'Pause training' }).click();
+    await page.waitForTimeout(2000);
+    row.previewFpsPaused = await sampleFps(page, Math.max(6, Math.round(fpsSeconds / 2)));
+    await page.close();
+
+    // Cold start with no network: the service worker serves everything, the session brings the style back.
+    await context.setOffline(true);
+    const cold = await context.newPage();
+    await cold.goto(`${ORIGIN}/?debug&${query}`);
+    await cold.waitForFunction('window.__livebrush?.studio.previewTimings().camera !== null', null, { timeout: 60_000 });
+    row.coldStartCameraMs = (await studio(cold, (s) => s.previewTimings())).camera;
+    await cold.waitForFunction('window.__livebrush.studio.previewTimings().stylized !== null', null, { timeout: 60_000 }).catch(() => {});
+    row.coldStartStylizedMs = (await studio(cold, (s) => s.previewTimings())).stylized;
+  } catch (error) {
+    row.started = `${row.started} (${(error as Error).message.split('\n')[0]})`;
+  } finally {
+    await browser.close();
+  }
+  return row;
+}
+
+/** WebGPU (SwiftShader) readbacks and submits per preview frame and per training step, parallel engine. */
+async function measureGpuCalls(): Promise<GpuRow> {
+  const row: GpuRow = { started: '–', readbacksPerFrame: null, submitsPerFrame: null, readbacksPerStep: null, submitsPerStep: null, frames: 0, steps: 0 };
+  const { browser, context } = await launch();
+  try {
+    // Weights first (a short WASM training, kept by the session), so the WebGPU page stylizes at once.
+    const { page: wasmPage } = await openStudio(context, 'backend=wasm');
+    await wasmPage.getByRole('button', { name: 'Capture keyframe' }).click();
+    await stroke(wasmPage, 0.35, '#ff00ff');
+    await wasmPage.waitForFunction('window.__livebrush.studio.training.step >= 30', null, { timeout: 180_000 });
+    await wasmPage.getByRole('button', { name: 'Pause training' }).click();
+    await wasmPage.waitForTimeout(6000);
+    await wasmPage.close();
+
+    const { page, started } = await openStudio(context, 'backend=webgpu&allowSoftwareGpu&gpuCalls&forceGpuFrames&side=32');
+    row.started = started;
+    if (started !== 'webgpu') return row;
+    await page.waitForFunction('window.__livebrush.studio.preview.shownStep >= 0', null, { timeout: 120_000 });
+    const before = await studio(page, (s) => s.gpuCalls());
+    await page.waitForFunction(`window.__livebrush.studio.preview.fps > 0`, null, { timeout: 60_000 });
+    await page.waitForTimeout(10_000);
+    const after = await studio(page, (s) => s.gpuCalls());
+    row.frames = after.preview.work - before.preview.work;
+    if (row.frames > 0) {
+      row.readbacksPerFrame = (after.preview.readbacks - before.preview.readbacks) / row.frames;
+      row.submitsPerFrame = (after.preview.submits - before.preview.submits) / row.frames;
+    }
+
+    // Training on WebGPU: count over the steps that finish within the budget (SwiftShader is slow).
+    await page.getByRole('button', { name: 'Resume training' }).click();
+    await page.waitForFunction('window.__livebrush.studio.training.step >= 1', null, { timeout: gpuBudgetSeconds * 1000 });
+    const first = await studio(page, (s) => s.gpuCalls());
+    await page
+      .waitForFunction(`window.__livebrush.studio.training.step >= 11`, null, { timeout: gpuBudgetSeconds * 1000 })
+      .catch(() => {});
+    const last = await studio(page, (s) => s.gpuCalls());
+    row.steps = last.training.work - first.training.work;
+    if (row.steps > 0) {
+      row.readbacksPerStep = (last.training.readbacks - first.training.readbacks) / row.steps;
+      row.submitsPerStep = (last.training.submits - first.training.submits) / row.steps;
+    }
   } catch (error) {
     row.started = `${row.started} (${(error as Error).message.split('\n')[0]})`;
   } finally {
@@ -144,7 +247,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json'
 };
 
-/** Serves a snapshot of build/ (the deployable static site) on PORT, with the SPA fallback. */
+/** Serves a snapshot of build/ (the deployable static site) on PORT, with the SPA fallback and the isolation headers. */
 function serveBuild(root: string) {
   return createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
@@ -154,27 +257,76 @@ function serveBuild(root: string) {
     } catch {
       file = join(root, 'index.html');
     }
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...ISOLATION_HEADERS });
     response.end(readFileSync(file));
   }).listen(PORT);
 }
+
+const fixed = (value: number | null, digits: number) => (value === null ? '–' : value.toFixed(digits));
+const seconds = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`);
+const figures = (row: EngineRow): EngineFigures => ({
+  previewFpsTraining: row.previewFpsTraining,
+  previewFpsPaused: row.previewFpsPaused,
+  trainStepsPerSec: row.trainStepsPerSec,
+  strokeToPreviewMs: row.strokeToPreviewMs,
+  coldStartCameraMs: row.coldStartCameraMs
+});
 
 const snapshot = mkdtempSync(join(tmpdir(), 'livebrush-bench-'));
 cpSync('build', snapshot, { recursive: true });
 const server = serveBuild(snapshot);
 try {
-  const rows: Row[] = [];
-  for (const backend of backends) {
-    process.stderr.write(`measuring ${backend}…\n`);
-    rows.push(await measure(backend));
+  const loadBefore = loadavg()[0];
+  const rows = new Map<Engine, EngineRow>();
+  if (backends.includes('wasm')) {
+    for (const engine of engines) {
+      process.stderr.write(`measuring the ${engine} engine on WASM…\n`);
+      rows.set(engine, await measureEngine(engine));
+    }
   }
-  console.log(`Preview in headless Chromium, fake camera; fps averaged over ${fpsSeconds} s while training; latency = median of ${strokes} strokes; recall ${recallAfterSeconds} s after the last.`);
-  console.log('| backend | started | preview fps | working side | train steps/s | stroke→preview | stroke recall |');
-  console.log('|---|---|---|---|---|---|---|');
-  for (const row of rows) {
-    console.log(`| ${row.backend} | ${row.started} | ${row.fps} | ${row.workingSide} | ${row.stepsPerSec} | ${row.latency} | ${row.recall} |`);
+  let gpu: GpuRow | null = null;
+  if (backends.includes('webgpu')) {
+    process.stderr.write('counting WebGPU calls…\n');
+    gpu = await measureGpuCalls();
+  }
+  const loadAfter = loadavg()[0];
+
+  console.log(`Live engine in headless Chromium, fake camera, WASM at working side ${side}; fps over ${fpsSeconds} s while training; stroke→preview = median of ${strokes}; load average ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} on ${availableParallelism()} cores.`);
+  console.log('| engine | started | WASM threads (preview+training) | fps training | fps paused | train steps/s | stroke→preview | cold start → camera | → stylized |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const [engine, row] of rows) {
+    console.log(
+      `| ${engine} | ${row.started} | ${row.threads} | ${fixed(row.previewFpsTraining, 2)} | ${fixed(row.previewFpsPaused, 2)} | ${fixed(row.trainStepsPerSec, 2)} | ${seconds(row.strokeToPreviewMs)} (${row.strokesSeen}) | ${seconds(row.coldStartCameraMs)} | ${seconds(row.coldStartStylizedMs)} |`
+    );
+  }
+  const parallel = rows.get('parallel');
+  const single = rows.get('single');
+  if (parallel && single) {
+    const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? '–' : `${(a / b).toFixed(2)}×`);
+    console.log(
+      `| parallel ÷ single | | | ${ratio(parallel.previewFpsTraining, single.previewFpsTraining)} | ${ratio(parallel.previewFpsPaused, single.previewFpsPaused)} | ${ratio(parallel.trainStepsPerSec, single.trainStepsPerSec)} | | | |`
+    );
+  }
+  if (gpu) {
+    console.log('');
+    console.log(`WebGPU (SwiftShader), parallel engine, counted by wrapping GPUBuffer.mapAsync and GPUQueue.submit in the workers (${gpu.frames} frames, ${gpu.steps} steps):`);
+    console.log('| started | readbacks/frame | submits/frame | readbacks/step | submits/step |');
+    console.log('|---|---|---|---|---|');
+    console.log(`| ${gpu.started} | ${fixed(gpu.readbacksPerFrame, 2)} | ${fixed(gpu.submitsPerFrame, 2)} | ${fixed(gpu.readbacksPerStep, 2)} | ${fixed(gpu.submitsPerStep, 2)} |`);
+  }
+  if (json) {
+    const result: Record<string, unknown> = {};
+    if (rows.size > 0) {
+      result.wasm = {
+        ...(parallel ? { engine: figures(parallel) } : {}),
+        ...(single ? { single: figures(single) } : {})
+      };
+    }
+    if (gpu) result.webgpu = { readbacksPerFrame: gpu.readbacksPerFrame, submitsPerFrame: gpu.submitsPerFrame, readbacksPerStep: gpu.readbacksPerStep };
+    console.log(JSON.stringify(result));
   }
 } finally {
   server.close();
   rmSync(snapshot, { recursive: true, force: true });
 }
+

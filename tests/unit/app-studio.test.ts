@@ -50,13 +50,16 @@ describe('frame sizes', () => {
     expect(fitLongSide(200, 100, 256)).toEqual({ width: 200, height: 100 });
   });
 
-  it('shrinks the preview while frames are slow and grows it back when they are fast', () => {
+  it('aims at 30 fps: shrinks the preview while frames are slow and grows it when the larger size fits', () => {
     expect(nextWorkingSide(256, 900)).toBe(192);
-    expect(nextWorkingSide(192, 900)).toBe(160);
+    expect(nextWorkingSide(192, 60)).toBe(160);
     expect(nextWorkingSide(WORKING_SIDES.at(-1)!, 5000)).toBe(WORKING_SIDES.at(-1));
-    expect(nextWorkingSide(160, 200)).toBe(160);
-    expect(nextWorkingSide(160, 50)).toBe(192);
-    expect(nextWorkingSide(256, 10)).toBe(256);
+    // 35 ms is close enough to 33 to stay; 160 → 192 costs (192/160)² = 1.44× the time.
+    expect(nextWorkingSide(160, 35)).toBe(160);
+    expect(nextWorkingSide(160, 20)).toBe(192);
+    expect(nextWorkingSide(160, 25)).toBe(160);
+    // Never past the keyframes' side, the scale the network is trained at.
+    expect(nextWorkingSide(256, 1)).toBe(256);
   });
 });
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { registerGradients } from './gradients';
 import type { BackendName } from './types';
 import { registerWasmGradientKernels } from './wasm-kernels';
@@ -17,6 +17,8 @@ export interface BackendOptions {
   wasmFileUrls?: Record<string, string>;
   /** Turn WASM multithreading off (it needs cross-origin isolation; a minified build once hung with it). */
   disableWasmThreads?: boolean;
+  /** Threads for WASM's thread pool where threads are available (default: as many as cores). */
+  wasmThreads?: number;
 }
 
 /** The fastest-first order tried when none is given (the CPU backend only when asked for). */
@@ -75,7 +77,7 @@ function webglProblem(allowSoftware: boolean): string | null {
 export async function initBackend(
   preference: BackendName[] = DEFAULT_BACKENDS,
   options: BackendOptions = {}
-): Promise<{ backend: BackendName; notes: string[] }> {
+): Promise<{ backend: BackendName; notes: string[]; threads?: number }> {
   const purpose = options.purpose ?? 'training';
   const allowSoftware = options.allowSoftwareGpu ?? false;
   const notes: string[] = [];
@@ -89,6 +91,7 @@ export async function initBackend(
       continue;
     }
     if (name === 'wasm' && options.disableWasmThreads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    if (name === 'wasm' && options.wasmThreads) setThreadsCount(options.wasmThreads);
     let started = false;
     try {
       started = await tf.setBackend(name);
@@ -105,7 +108,7 @@ export async function initBackend(
       notes.push('WebGL: this GPU cannot render to float32 textures, so training would diverge to NaN');
       continue;
     }
-    return { backend: name, notes };
+    return name === 'wasm' ? { backend: name, notes, threads: getThreadsCount() } : { backend: name, notes };
   }
   throw new Error(`No TensorFlow.js backend could start: ${notes.join('; ') || 'no backend was requested'}`);
 }

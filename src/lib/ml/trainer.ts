@@ -153,8 +153,12 @@ export class Trainer {
     this.sampler = this.createSampler(examples);
   }
 
-  /** Runs exactly one optimisation step of the generator (and of the discriminator when adversarial weight > 0). */
-  async trainStep(): Promise<TrainProgress> {
+  /**
+   * Runs exactly one optimisation step of the generator (and of the discriminator when adversarial
+   * weight > 0). `readLosses: false` skips reading the losses back (a GPU stall); the progress then
+   * repeats the last losses read.
+   */
+  async trainStep(options: { readLosses?: boolean } = {}): Promise<TrainProgress> {
     this.assertAlive();
     const started = performance.now();
     const batch = this.sampler.nextBatch();
@@ -211,7 +215,7 @@ export class Trainer {
     this.discriminatorOptimizer?.applyGradients(gradients.slice(generatorVariables));
     tf.dispose(gradients);
     if (this.generator !== this.trained) this.updateAverage();
-    const values = await computed.values.data();
+    const values = options.readLosses === false ? null : await computed.values.data();
     computed.values.dispose();
     const stepMs = performance.now() - started;
     this.steps += 1;
@@ -223,7 +227,9 @@ export class Trainer {
       step: this.steps,
       elapsedMs: this.trainingMs,
       stepsPerSec: (this.recentStepMs.length * 1000) / recentMs,
-      losses: { total: values[0], l1: values[1], perceptual: values[2], adversarial: values[3], discriminator: values[4] }
+      losses: values
+        ? { total: values[0], l1: values[1], perceptual: values[2], adversarial: values[3], discriminator: values[4] }
+        : (this.lastProgress?.losses ?? this.idleProgress().losses)
     };
     return this.lastProgress;
   }

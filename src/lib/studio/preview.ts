@@ -2,17 +2,31 @@
 import { FrameGrabber, drawFrame, fitLongSide, sourceSize, type FrameSource } from '$lib/camera/frames';
 import type { StylizedFrame } from '$lib/worker/api';
 
-/** Long sides the preview stylizes at, largest first; the loop steps down while frames are slow. */
+/**
+ * Long sides the preview stylizes at, largest first. The largest is the keyframes' side, the scale the
+ * network is trained at: growing past it (up to the camera's resolution) would show the network a
+ * scale it never saw, which is unmeasured, so the preview does not.
+ */
 export const WORKING_SIDES = [256, 192, 160, 128, 96] as const;
 
-/** Target time per stylized frame: above it the working size shrinks, well below it grows. */
-const TARGET_FRAME_MS = 350;
+/** The preview aims at 30 stylized frames per second. */
+const TARGET_FRAME_MS = 1000 / 30;
+/** Shrink only when frames take this much longer than the target (hysteresis). */
+const SHRINK_ABOVE = 1.25;
 
-/** The next working side given the smoothed inference time (steps one size at a time). */
+/**
+ * The next working side given the smoothed time per frame (steps one size at a time): smaller while
+ * frames take well over 1/30 s, larger when the larger size (cost grows with its area) would still
+ * make 30 fps.
+ */
 export function nextWorkingSide(current: number, inferenceMs: number): number {
   const index = Math.max(0, WORKING_SIDES.indexOf(current as (typeof WORKING_SIDES)[number]));
-  if (inferenceMs > TARGET_FRAME_MS && index < WORKING_SIDES.length - 1) return WORKING_SIDES[index + 1];
-  if (inferenceMs < TARGET_FRAME_MS / 3 && index > 0) return WORKING_SIDES[index - 1];
+  if (inferenceMs > TARGET_FRAME_MS * SHRINK_ABOVE && index < WORKING_SIDES.length - 1) return WORKING_SIDES[index + 1];
+  if (index > 0) {
+    const larger = WORKING_SIDES[index - 1];
+    const predictedMs = inferenceMs * (larger / WORKING_SIDES[index]) ** 2;
+    if (predictedMs < TARGET_FRAME_MS) return larger;
+  }
   return WORKING_SIDES[index];
 }
 
@@ -38,10 +52,12 @@ export interface PreviewDeps {
   stylizing(): boolean;
   stylize(frame: ImageBitmap): Promise<StylizedFrame | null>;
   onFrame(stats: PreviewStats): void;
+  /** A fixed working side (benchmarks); adaptive when absent. */
+  fixedSide?: number;
 }
 
-/** Display resolution of the preview canvas (long side); CSS scales it to the screen. */
-const DISPLAY_SIDE = 640;
+/** The canvas's long side before it has a layout size. */
+const FALLBACK_DISPLAY_SIDE = 640;
 /** After "no weights yet", wait this long before offering the worker another frame. */
 const IDLE_RETRY_MS = 300;
 
@@ -54,9 +70,11 @@ export class PreviewLoop {
   private retryAt = 0;
   private frameId = 0;
   private running = false;
-  private workingSide: number = WORKING_SIDES[0];
+  private workingSide: number;
   private inferenceMs = 0;
   private readonly frameTimes: number[] = [];
+  /** performance.now() when the first camera frame and the first stylized frame were drawn (cold-start figures). */
+  readonly firstDrawn: { camera: number | null; stylized: number | null } = { camera: null, stylized: null };
 
   constructor(
     private readonly canvas: HTMLCanvasElement,
@@ -65,6 +83,7 @@ export class PreviewLoop {
     const context = canvas.getContext('2d', { willReadFrequently: true });
     if (!context) throw new Error('This browser has no 2D canvas');
     this.context = context;
+    this.workingSide = deps.fixedSide ?? WORKING_SIDES[0];
   }
 
   /** Starts drawing and stylizing. */
@@ -98,7 +117,7 @@ export class PreviewLoop {
     if (!source) return;
     const natural = sourceSize(source);
     if (natural.width === 0) return;
-    const size = fitLongSide(natural.width, natural.height, DISPLAY_SIDE);
+    const size = fitLongSide(natural.width, natural.height, this.displaySide());
     if (this.canvas.width !== size.width || this.canvas.height !== size.height) {
       this.canvas.width = size.width;
       this.canvas.height = size.height;
@@ -106,9 +125,17 @@ export class PreviewLoop {
     if (this.stylized && !this.deps.showOriginal()) {
       this.context.imageSmoothingQuality = 'high';
       this.context.drawImage(this.stylized.image, 0, 0, size.width, size.height);
+      this.firstDrawn.stylized ??= performance.now();
     } else {
       drawFrame(this.context, source, this.deps.mirrored());
+      this.firstDrawn.camera ??= performance.now();
     }
+  }
+
+  /** The canvas's long side in device pixels (never above the source's: fitLongSide does not upscale). */
+  private displaySide(): number {
+    const cssSide = Math.max(this.canvas.clientWidth, this.canvas.clientHeight);
+    return cssSide > 0 ? Math.round(cssSide * (globalThis.devicePixelRatio || 1)) : FALLBACK_DISPLAY_SIDE;
   }
 
   private requestStylized(): void {
@@ -140,7 +167,7 @@ export class PreviewLoop {
     this.frameTimes.push(now);
     while (this.frameTimes.length > 0 && this.frameTimes[0] < now - 2000) this.frameTimes.shift();
     this.inferenceMs = this.inferenceMs === 0 ? result.inferenceMs : 0.8 * this.inferenceMs + 0.2 * result.inferenceMs;
-    const side = nextWorkingSide(this.workingSide, this.inferenceMs);
+    const side = this.deps.fixedSide ?? nextWorkingSide(this.workingSide, this.inferenceMs);
     if (side !== this.workingSide) {
       this.workingSide = side;
       this.inferenceMs = 0;

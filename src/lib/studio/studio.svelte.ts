@@ -4,7 +4,7 @@ import { listCameras, nextCameraId, openCamera, stopStream, toCameraError } from
 import { FrameGrabber, type FrameSource } from '$lib/camera/frames';
 import type { RgbaImage } from '$lib/ml/types';
 import { createDocument, parsePaintDocument, type PaintDocument } from '$lib/paint/document';
-import type { BackendReport, ComputeApi, InitOptions, MemoryReport, TrainingStatus } from '$lib/worker/api';
+import type { BackendReport, ComputeApi, GpuCallCounts, InitOptions, MemoryReport, TrainingStatus } from '$lib/worker/api';
 import { progressProxy, startComputeWorker, type ComputeWorker } from '$lib/worker/client';
 import { PreviewLoop, type PreviewStats } from './preview';
 import type { StudioChange, StudioHost, StyleKeyframe, StyleSnapshot } from './types';
@@ -95,7 +95,7 @@ export class Studio implements StudioHost {
   private photo: ImageBitmap | null = null;
   private compute: ComputeWorker | null = null;
   /** Resolves to the worker's API once its backend is up, or null when it could not start. */
-  private readonly computeReady: Promise<Comlink.Remote<ComputeApi> | null>;
+  private readonly computeReady: Promise<ComputeApi | null>;
   private previewLoop: PreviewLoop | null = null;
   private lastWeightsChangeStep = 0;
   /** True while the debug API runs frames through the worker; the preview waits meanwhile. */
@@ -104,7 +104,7 @@ export class Studio implements StudioHost {
   private pendingLatency: { at: number; step: number } | null = null;
 
   /** Starts the compute worker at once (restored styles may arrive before the camera is up). */
-  constructor(options: InitOptions = {}) {
+  constructor(private readonly options: InitOptions = {}) {
     this.computeReady = this.startCompute(options);
     this.video = document.createElement('video');
     this.video.muted = true;
@@ -122,9 +122,9 @@ export class Studio implements StudioHost {
     return this.keyframes[this.activeIndex] ?? null;
   }
 
-  private async startCompute(options: InitOptions): Promise<Comlink.Remote<ComputeApi> | null> {
+  private async startCompute(options: InitOptions): Promise<ComputeApi | null> {
     try {
-      this.compute = startComputeWorker();
+      this.compute = startComputeWorker(options.engine);
       this.backend = await Promise.race([this.compute.api.init(options), this.compute.failed]);
       return this.compute.api;
     } catch (error) {
@@ -187,6 +187,7 @@ export class Studio implements StudioHost {
       mirrored: () => this.mirrored,
       showOriginal: () => this.showOriginal,
       stylizing: () => !this.benchmarking,
+      fixedSide: this.options.previewSide,
       stylize: async (frame) => {
         if (!this.compute || !this.backend) {
           frame.close();
@@ -345,6 +346,18 @@ export class Studio implements StudioHost {
     const api = await this.computeReady;
     if (!api) throw new Error('The compute worker is not running');
     return api.memory();
+  }
+
+  /** performance.now() of the first camera frame and the first stylized frame on the preview (debug API). */
+  previewTimings(): { camera: number | null; stylized: number | null } {
+    return { ...(this.previewLoop?.firstDrawn ?? { camera: null, stylized: null }) };
+  }
+
+  /** WebGPU readbacks and submits counted in the workers (debug API, with `?gpuCalls`). */
+  async gpuCalls(): Promise<{ preview: GpuCallCounts; training: GpuCallCounts }> {
+    const api = await this.computeReady;
+    if (!api) throw new Error('The compute worker is not running');
+    return api.gpuCalls();
   }
 
   /**

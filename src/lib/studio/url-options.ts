@@ -8,11 +8,15 @@ const BACKENDS: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 export interface UrlOptions {
   /** `?debug`: expose `window.__livebrush` (tests and benchmarks only). */
   debug: boolean;
-  /** `?backend=webgl,wasm` and `?allowSoftwareGpu`: the worker's backend choice. */
+  /** `?backend=webgl,wasm`, `?allowSoftwareGpu`, `?engine=single`, `?gpuCalls`: how the engine starts. */
   init: InitOptions;
 }
 
-/** Parses `?debug`, `?backend=a,b` and `?allowSoftwareGpu` (unknown backend names are ignored). */
+/**
+ * Parses `?debug`, `?backend=a,b`, `?allowSoftwareGpu`, `?engine=single` (the one-worker engine, for
+ * comparison), `?gpuCalls` (count WebGPU readbacks and submits), `?forceGpuFrames` (skip the WebGPU canvas check) and `?side=N` (a fixed preview working
+ * side); unknown backend names are ignored.
+ */
 export function readUrlOptions(search: string): UrlOptions {
   const params = new URLSearchParams(search);
   const preference = (params.get('backend') ?? '')
@@ -22,5 +26,10 @@ export function readUrlOptions(search: string): UrlOptions {
   const init: InitOptions = {};
   if (preference.length > 0) init.preference = preference;
   if (params.has('allowSoftwareGpu')) init.allowSoftwareGpu = true;
+  if (params.get('engine') === 'single') init.engine = 'single';
+  if (params.has('gpuCalls')) init.countGpuCalls = true;
+  if (params.has('forceGpuFrames')) init.forceGpuFrames = true;
+  const side = Number(params.get('side'));
+  if (Number.isInteger(side) && side >= 16 && side <= 4096) init.previewSide = side;
   return { debug: params.has('debug'), init };
 }

@@ -5,7 +5,21 @@ import type { BackendName } from '$lib/ml/types';
 export interface BackendReport {
   backend: BackendName;
   notes: string[];
+  /** Which engine runs: a stylizing and a training worker side by side, or one worker taking turns. */
+  engine?: EngineKind;
+  /** WASM threads per side (1 where the page is not cross-origin isolated); absent on GPU backends. */
+  threads?: { preview: number; training: number };
 }
+
+/** What one worker reports from `init`: its backend, notes and WASM threads (on WASM). */
+export interface WorkerBackendReport {
+  backend: BackendName;
+  notes: string[];
+  threads?: number;
+}
+
+/** `parallel`: a stylizing worker and a training worker; `single`: one worker takes turns (the old engine, for comparison). */
+export type EngineKind = 'parallel' | 'single';
 
 /** Options for `ComputeApi.init`. */
 export interface InitOptions {
@@ -13,6 +27,16 @@ export interface InitOptions {
   preference?: BackendName[];
   /** Allow software GPU adapters (SwiftShader): only for tests and benchmarks. */
   allowSoftwareGpu?: boolean;
+  /** Which engine to start (default `parallel`); chosen in the page, not sent to a worker. */
+  engine?: EngineKind;
+  /** WASM threads for this worker (0 or absent: single-threaded); set by the engine from hardwareConcurrency. */
+  wasmThreads?: number;
+  /** Count WebGPU readbacks and queue submits in the workers (benchmarks). */
+  countGpuCalls?: boolean;
+  /** Keep WebGPU frames on the GPU even where the start-up check of canvas drawing fails (benchmarks count calls on SwiftShader, whose canvases stay blank). */
+  forceGpuFrames?: boolean;
+  /** Stylize preview frames at this long side instead of adapting it (benchmarks); used by the page only. */
+  previewSide?: number;
 }
 
 /** One keyframe as the worker trains on it. `painting` null means "not painted yet" (not trained on). */
@@ -46,6 +70,16 @@ export interface StylizedFrame {
 export interface MemoryReport {
   numTensors: number;
   numBytes: number;
+  /** Each worker's own figures (the parallel engine); the totals above are their sums. */
+  sides?: { preview: MemoryReport; training: MemoryReport };
+}
+
+/** WebGPU calls counted in a worker since it started (benchmarks): buffer readbacks and queue submits. */
+export interface GpuCallCounts {
+  readbacks: number;
+  submits: number;
+  /** Stylized frames or training steps done meanwhile. */
+  work: number;
 }
 
 /** What the compute worker offers. Images are transferred, not copied, where possible. */
@@ -73,4 +107,45 @@ export interface ComputeApi {
   reset(): Promise<void>;
   /** tfjs tensor count and bytes once no step or frame is running (for the leak tests; pause training first). */
   memory(): Promise<MemoryReport>;
+  /** WebGPU readbacks and submits per side, when `countGpuCalls` was asked (benchmarks). */
+  gpuCalls(): Promise<{ preview: GpuCallCounts; training: GpuCallCounts }>;
+}
+
+/** The training worker of the parallel engine: keyframes, the training loop, weights in and out. */
+export interface TrainerApi {
+  init(options?: InitOptions): Promise<WorkerBackendReport>;
+  /** Where to send new weights (`WeightsHandoff` messages) for the stylizing worker. */
+  connect(port: MessagePort): Promise<void>;
+  setKeyframes(keyframes: WorkerKeyframe[]): Promise<void>;
+  updatePainting(index: number, painting: ImageData, mask: ImageData | null): Promise<number>;
+  startTraining(onProgress: (status: TrainingStatus) => void): Promise<void>;
+  pauseTraining(): Promise<void>;
+  exportWeights(): Promise<Uint8Array | null>;
+  /** Saved weights to continue from; `generation` tags the handoffs that follow. */
+  loadWeights(bytes: Uint8Array, generation: number): Promise<void>;
+  reset(generation: number): Promise<void>;
+  memory(): Promise<MemoryReport>;
+  gpuCalls(): Promise<GpuCallCounts>;
+}
+
+/** The stylizing worker of the parallel engine: holds a copy of the weights and stylizes frames. */
+export interface StylizerApi {
+  init(options?: InitOptions): Promise<WorkerBackendReport>;
+  /** Where new weights from the training worker arrive. */
+  connect(port: MessagePort): Promise<void>;
+  stylize(frame: ImageBitmap): Promise<StylizedFrame | null>;
+  /** Saved weights (a preset, a session): used at once; handoffs of other generations are ignored. */
+  loadWeights(bytes: Uint8Array, generation: number): Promise<void>;
+  reset(generation: number): Promise<void>;
+  memory(): Promise<MemoryReport>;
+  gpuCalls(): Promise<GpuCallCounts>;
+}
+
+/** New weights from the training worker to the stylizing worker (a `.lbw` file, its buffer transferred). */
+export interface WeightsHandoff {
+  weights: Uint8Array;
+  /** The training step they come from. */
+  step: number;
+  /** Bumped by every loadWeights/reset, so a late handoff never replaces a style loaded since. */
+  generation: number;
 }

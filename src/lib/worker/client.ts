@@ -1,31 +1,147 @@
-// Starts the compute worker and wraps it in its typed comlink API.
+// Starts the compute engine and gives the studio one typed API (comlink) for it: by default a
+// stylizing and a training worker side by side, or (`engine: 'single'`) the one worker that takes turns.
 import * as Comlink from 'comlink';
-import type { ComputeApi } from './api';
+import type { BackendReport, ComputeApi, EngineKind, InitOptions, StylizerApi, TrainerApi, WorkerBackendReport } from './api';
+import { splitThreads, threadsNote } from './threads';
 
-/** A running compute worker: its API and a way to stop it. */
+/** A running engine: its API and a way to stop it. */
 export interface ComputeWorker {
-  api: Comlink.Remote<ComputeApi>;
-  /** Rejects if the worker script fails to load or throws outside a call (it never resolves). */
+  api: ComputeApi;
+  /** Rejects if a worker script fails to load or throws outside a call (it never resolves). */
   failed: Promise<never>;
   terminate(): void;
 }
 
-/** Starts the one compute worker. */
-export function startComputeWorker(): ComputeWorker {
-  const worker = new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'livebrush-compute' });
-  const api = Comlink.wrap<ComputeApi>(worker);
+/** A promise that rejects when `worker` fails to load. */
+function watchWorker(worker: Worker, name: string): { worker: Worker; failed: Promise<never> } {
   const failed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (event) => reject(new Error(event.message || 'the compute worker failed to load')));
+    worker.addEventListener('error', (event) => reject(new Error(event.message || `the ${name} worker failed to load`)));
   });
+  failed.catch(() => {});
+  return { worker, failed };
+}
+
+/** Starts the engine: `parallel` (default) or the old `single` worker (benchmarks compare the two). */
+export function startComputeWorker(engine: EngineKind = 'parallel'): ComputeWorker {
+  return engine === 'single' ? startSingleWorker() : startParallelEngine();
+}
+
+function startSingleWorker(): ComputeWorker {
+  // Vite bundles a worker only where `new Worker(new URL(…))` is written out in full.
+  const { worker, failed } = watchWorker(
+    new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'livebrush-compute' }),
+    'compute'
+  );
+  const remote = Comlink.wrap<ComputeApi>(worker);
+  const api: ComputeApi = {
+    init: async (options) => ({ ...(await remote.init(options)), engine: 'single' }),
+    setKeyframes: (keyframes) => remote.setKeyframes(keyframes),
+    updatePainting: (index, painting, mask) => remote.updatePainting(index, painting, mask),
+    startTraining: (onProgress) => remote.startTraining(onProgress),
+    pauseTraining: () => remote.pauseTraining(),
+    stylize: (frame) => remote.stylize(frame),
+    exportWeights: () => remote.exportWeights(),
+    loadWeights: (bytes) => remote.loadWeights(bytes),
+    reset: () => remote.reset(),
+    memory: () => remote.memory(),
+    gpuCalls: () => remote.gpuCalls()
+  };
+  return {
+    api,
+    failed,
+    terminate() {
+      remote[Comlink.releaseProxy]();
+      worker.terminate();
+    }
+  };
+}
+
+/**
+ * The parallel engine: the training worker trains and hands its weights straight to the stylizing
+ * worker over a MessageChannel; the page talks to each for its own calls. Inference never waits for
+ * a training step and training never waits for a frame.
+ */
+function startParallelEngine(): ComputeWorker {
+  const training = watchWorker(
+    new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: 'livebrush-training' }),
+    'training'
+  );
+  const preview = watchWorker(
+    new Worker(new URL('./stylizer.worker.ts', import.meta.url), { type: 'module', name: 'livebrush-preview' }),
+    'preview'
+  );
+  const trainer = Comlink.wrap<TrainerApi>(training.worker);
+  const stylizer = Comlink.wrap<StylizerApi>(preview.worker);
+  /** Bumped by every loadWeights/reset so a handoff already on its way cannot replace the new style. */
+  let generation = 0;
+
+  const api: ComputeApi = {
+    async init(options: InitOptions = {}) {
+      const isolated = globalThis.crossOriginIsolated === true;
+      const threads = splitThreads(navigator.hardwareConcurrency, isolated);
+      const [previewReport, trainingReport] = await Promise.all([
+        stylizer.init({ ...options, wasmThreads: threads.preview }),
+        trainer.init({ ...options, wasmThreads: threads.training })
+      ]);
+      const channel = new MessageChannel();
+      await Promise.all([
+        trainer.connect(Comlink.transfer(channel.port1, [channel.port1])),
+        stylizer.connect(Comlink.transfer(channel.port2, [channel.port2]))
+      ]);
+      return describe(previewReport, trainingReport, isolated);
+    },
+    setKeyframes: (keyframes) => trainer.setKeyframes(keyframes),
+    updatePainting: (index, painting, mask) => trainer.updatePainting(index, painting, mask),
+    startTraining: (onProgress) => trainer.startTraining(onProgress),
+    pauseTraining: () => trainer.pauseTraining(),
+    stylize: (frame) => stylizer.stylize(frame),
+    exportWeights: () => trainer.exportWeights(),
+    async loadWeights(bytes) {
+      generation += 1;
+      const copy = new Uint8Array(bytes);
+      await Promise.all([trainer.loadWeights(copy, generation), stylizer.loadWeights(bytes, generation)]);
+    },
+    async reset() {
+      generation += 1;
+      await Promise.all([trainer.reset(generation), stylizer.reset(generation)]);
+    },
+    async memory() {
+      const [previewSide, trainingSide] = await Promise.all([stylizer.memory(), trainer.memory()]);
+      return {
+        numTensors: previewSide.numTensors + trainingSide.numTensors,
+        numBytes: previewSide.numBytes + trainingSide.numBytes,
+        sides: { preview: previewSide, training: trainingSide }
+      };
+    },
+    async gpuCalls() {
+      const [previewCalls, trainingCalls] = await Promise.all([stylizer.gpuCalls(), trainer.gpuCalls()]);
+      return { preview: previewCalls, training: trainingCalls };
+    }
+  };
+  const failed = Promise.race([training.failed, preview.failed]);
   failed.catch(() => {});
   return {
     api,
     failed,
     terminate() {
-      api[Comlink.releaseProxy]();
-      worker.terminate();
+      trainer[Comlink.releaseProxy]();
+      stylizer[Comlink.releaseProxy]();
+      training.worker.terminate();
+      preview.worker.terminate();
     }
   };
+}
+
+/** One report for both workers: the preview's backend, every note once, threads where WASM runs. */
+function describe(preview: WorkerBackendReport, training: WorkerBackendReport, isolated: boolean): BackendReport {
+  const notes = [...new Set([...preview.notes, ...training.notes])];
+  if (training.backend !== preview.backend) notes.push(`Training runs on ${training.backend.toUpperCase()}`);
+  const report: BackendReport = { backend: preview.backend, notes, engine: 'parallel' };
+  if (preview.threads !== undefined || training.threads !== undefined) {
+    report.threads = { preview: preview.threads ?? 0, training: training.threads ?? 0 };
+    notes.push(threadsNote(report.threads, isolated));
+  }
+  return report;
 }
 
 /** Wraps a progress callback so the worker can call it across the boundary. */

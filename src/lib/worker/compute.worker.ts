@@ -1,23 +1,14 @@
 /// <reference lib="webworker" />
-// The one compute worker: owns the tfjs backend, trains in a loop and stylizes preview frames.
+// The single-worker engine (`?engine=single`, kept for comparison): one worker owns the tfjs backend, trains in a loop and stylizes preview frames.
 // Inference has priority: the training loop never starts a step while a frame is being stylized, and
 // after each step it gives the preview up to the step's duration to run frames.
 import * as Comlink from 'comlink';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { memory } from '@tensorflow/tfjs-core';
-import { DEFAULT_BACKENDS, LiveStylizer, Trainer, generatorFromWeights, initBackend, type Generator } from '$lib/ml';
+import { LiveStylizer, Trainer, generatorFromWeights, type Generator } from '$lib/ml';
 import type { KeyframeExample, RgbaImage } from '$lib/ml/types';
-import type { BackendOptions } from '$lib/ml';
 import type { ComputeApi, StylizedFrame, TrainingStatus, WorkerKeyframe } from './api';
-
-/** The tfjs WASM binaries, bundled by Vite (and precached by the service worker). */
-const WASM_FILE_URLS = {
-  'tfjs-backend-wasm.wasm': wasmPlain,
-  'tfjs-backend-wasm-simd.wasm': wasmSimd,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd
-};
+import { startBackend } from './backend-setup';
+import { countGpuCalls, gpuCalls } from './gpu-counters';
 
 let keyframes: WorkerKeyframe[] = [];
 let trainer: Trainer | null = null;
@@ -129,6 +120,7 @@ async function trainingLoop(): Promise<void> {
       }
       const stepStarted = performance.now();
       const progress = await trainer.trainStep();
+      gpuCalls.work += 1;
       const stepMs = performance.now() - stepStarted;
       publish({
         step: progress.step,
@@ -160,20 +152,10 @@ function toRgbaImage(frame: ImageBitmap): RgbaImage {
 
 const api: ComputeApi = {
   async init(options = {}) {
-    // No cross-origin isolation here, so no WASM threads (and a minified threaded build once hung).
-    const backendOptions: BackendOptions = {
-      allowSoftwareGpu: options.allowSoftwareGpu,
-      wasmFileUrls: WASM_FILE_URLS,
-      disableWasmThreads: true
-    };
-    const preference = options.preference ?? DEFAULT_BACKENDS;
-    try {
-      return await initBackend(preference, backendOptions);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const fallback = await initBackend(['wasm', 'cpu'], backendOptions);
-      return { ...fallback, notes: [reason, ...fallback.notes] };
-    }
+    // Single-threaded, as before the parallel engine: the baseline the benchmarks compare against.
+    if (options.countGpuCalls) countGpuCalls();
+    const { backend, notes } = await startBackend({ ...options, wasmThreads: 0 });
+    return { backend, notes };
   },
 
   async setKeyframes(next) {
@@ -214,6 +196,7 @@ const api: ComputeApi = {
       const output = await live.stylize(generator, paintedExamples()[0], toRgbaImage(frame), status.step);
       const image = await createImageBitmap(new ImageData(new Uint8ClampedArray(output.data), output.width, output.height));
       const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step: status.step };
+      gpuCalls.work += 1;
       return Comlink.transfer(result, [image]);
     } finally {
       framesInFlight -= 1;
@@ -250,6 +233,11 @@ const api: ComputeApi = {
     while (looping || framesInFlight > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     const { numTensors, numBytes } = memory();
     return { numTensors, numBytes };
+  },
+
+  async gpuCalls() {
+    // One worker does both: the counts cover frames and steps together.
+    return { preview: { ...gpuCalls }, training: { ...gpuCalls } };
   }
 };
 

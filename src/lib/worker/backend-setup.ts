@@ -1,0 +1,46 @@
+// Starting tfjs in a worker: the bundled WASM binaries, the backend choice with its fallback, threads.
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { DEFAULT_BACKENDS, initBackend, type BackendOptions } from '$lib/ml';
+import type { BackendName } from '$lib/ml/types';
+import type { InitOptions } from './api';
+
+/** The tfjs WASM binaries, bundled by Vite (and precached by the service worker). */
+const WASM_FILE_URLS = {
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd
+};
+
+/**
+ * tfjs's WASM build caps its thread pool at navigator.hardwareConcurrency / 2 (it assumes two
+ * hyper-threads per core), which on a 2-core phone or laptop means one thread. This worker reports
+ * twice the threads it was given, so the cap becomes exactly that number. Nothing else in the worker
+ * reads hardwareConcurrency; the page splits the real cores between the workers (threads.ts).
+ */
+function allowWasmThreads(threads: number): void {
+  Object.defineProperty(globalThis.navigator, 'hardwareConcurrency', { configurable: true, get: () => threads * 2 });
+}
+
+/**
+ * Picks the backend (falling back to WASM, then CPU, with the reason in `notes`). WASM gets
+ * `options.wasmThreads` threads when above 1 and the worker is cross-origin isolated, else one.
+ */
+export async function startBackend(options: InitOptions = {}): Promise<{ backend: BackendName; notes: string[]; threads?: number }> {
+  const threaded = (options.wasmThreads ?? 0) > 1 && globalThis.crossOriginIsolated === true;
+  if (threaded) allowWasmThreads(options.wasmThreads!);
+  const backendOptions: BackendOptions = {
+    allowSoftwareGpu: options.allowSoftwareGpu,
+    wasmFileUrls: WASM_FILE_URLS,
+    disableWasmThreads: !threaded,
+    wasmThreads: threaded ? options.wasmThreads : undefined
+  };
+  try {
+    return await initBackend(options.preference ?? DEFAULT_BACKENDS, backendOptions);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const fallback = await initBackend(['wasm', 'cpu'], backendOptions);
+    return { ...fallback, notes: [reason, ...fallback.notes] };
+  }
+}

@@ -1,0 +1,113 @@
+// One stylized frame in, one ImageBitmap out. On WebGPU the frame stays on the GPU: fromPixels uploads
+// the bitmap, the network runs, tf.browser.draw renders into an OffscreenCanvas, and the result leaves
+// as an ImageBitmap, with no readback. Elsewhere the output is read back (on WASM that is a copy).
+import * as tf from '@tensorflow/tfjs-core';
+import { decodeWeights, generatorFromWeights, stylize, stylizeTensor, type Generator } from '$lib/ml';
+import type { RgbaImage } from '$lib/ml/types';
+
+/**
+ * Whether tfjs can draw a tensor onto a canvas here (WebGPU): draws four known pixels and reads them
+ * back once through a 2D canvas. False where presenting a WebGPU canvas fails (headless Chromium on
+ * SwiftShader gives blank canvases), so the preview falls back to reading frames back instead of
+ * showing nothing.
+ */
+export function gpuDrawWorks(): boolean {
+  const pixels = tf.tensor3d([255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255], [2, 2, 3], 'int32');
+  try {
+    const canvas = new OffscreenCanvas(2, 2);
+    const context = canvas.getContext('2d', { willReadFrequently: true });
+    if (!context) return false;
+    tf.browser.draw(pixels, canvas as unknown as HTMLCanvasElement);
+    const data = context.getImageData(0, 0, 2, 2).data;
+    return data[0] > 200 && data[1] < 60 && data[5] > 200 && data[10] > 200 && data[12] > 200;
+  } catch {
+    return false;
+  } finally {
+    pixels.dispose();
+  }
+}
+
+/** Holds the stylizing worker's network and turns frames into stylized bitmaps. */
+export class FrameStylizer {
+  private generator: Generator | null = null;
+  private scratch: OffscreenCanvasRenderingContext2D | null = null;
+  private gpuCanvas: OffscreenCanvas | null = null;
+
+  /** @param gpuResident keep frames on the GPU (WebGPU: tfjs has a Draw kernel there). */
+  constructor(private readonly gpuResident: boolean) {}
+
+  /** Whether there are weights to stylize with. */
+  get ready(): boolean {
+    return this.generator !== null;
+  }
+
+  /** Replaces the weights with a `.lbw` file: in place when the network is the same, else a new network. */
+  setWeights(bytes: Uint8Array): void {
+    const { config, tensors } = decodeWeights(bytes);
+    const current = this.generator;
+    if (current && JSON.stringify(current.config) === JSON.stringify(config)) {
+      tf.tidy(() => {
+        for (const [name, variable] of current.variables) {
+          const tensor = tensors.get(name);
+          if (!tensor) throw new Error(`The new weights have no tensor ${name}`);
+          variable.assign(tf.tensor(tensor.data, variable.shape, 'float32'));
+        }
+      });
+      return;
+    }
+    const next = generatorFromWeights(bytes);
+    current?.dispose();
+    this.generator = next;
+  }
+
+  /** Forgets the weights. */
+  clear(): void {
+    this.generator?.dispose();
+    this.generator = null;
+  }
+
+  /** Stylizes `frame` (closed here) at its own size; throws when there are no weights. */
+  async stylize(frame: ImageBitmap): Promise<ImageBitmap> {
+    const generator = this.generator;
+    if (!generator) {
+      frame.close();
+      throw new Error('No weights to stylize with');
+    }
+    if (this.gpuResident) return this.stylizeOnGpu(generator, frame);
+    const output = await stylize(generator, this.toRgbaImage(frame));
+    return createImageBitmap(new ImageData(new Uint8ClampedArray(output.data), output.width, output.height));
+  }
+
+  private stylizeOnGpu(generator: Generator, frame: ImageBitmap): ImageBitmap {
+    let output: tf.Tensor3D;
+    try {
+      output = tf.tidy(() => stylizeTensor(generator, tf.browser.fromPixels(frame, 3)));
+    } finally {
+      frame.close();
+    }
+    if (!this.gpuCanvas) {
+      // A 2D canvas: tfjs's Draw kernel renders on its own WebGPU canvas and copies that onto this
+      // one on the GPU; taking a bitmap straight off a WebGPU canvas came out blank.
+      this.gpuCanvas = new OffscreenCanvas(output.shape[1], output.shape[0]);
+      this.gpuCanvas.getContext('2d');
+    }
+    const canvas = this.gpuCanvas;
+    try {
+      tf.browser.draw(output, canvas as unknown as HTMLCanvasElement);
+    } finally {
+      output.dispose();
+    }
+    return canvas.transferToImageBitmap();
+  }
+
+  private toRgbaImage(frame: ImageBitmap): RgbaImage {
+    const { width, height } = frame;
+    if (!this.scratch || this.scratch.canvas.width !== width || this.scratch.canvas.height !== height) {
+      this.scratch = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+      if (!this.scratch) throw new Error('No 2D canvas in the worker');
+    }
+    this.scratch.drawImage(frame, 0, 0);
+    frame.close();
+    return this.scratch.getImageData(0, 0, width, height);
+  }
+}

@@ -1,0 +1,198 @@
+/// <reference lib="webworker" />
+// The training worker of the parallel engine: keyframes and the training loop, never a frame. It
+// hands its weights to the stylizing worker over a MessagePort: right after the first step on a new
+// painting (so a stroke shows up fast), then at most every HANDOFF_INTERVAL_MS.
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs-core';
+import { Trainer } from '$lib/ml';
+import { encodeWeightArrays } from '$lib/ml/weights';
+import type { KeyframeExample } from '$lib/ml/types';
+import type { TrainerApi, TrainingStatus, WeightsHandoff, WorkerKeyframe } from './api';
+import { startBackend } from './backend-setup';
+import { countGpuCalls, gpuCalls } from './gpu-counters';
+
+/**
+ * Weights go to the preview at most this often, unless a new painting was just trained on. Packing
+ * takes ~7 ms and applying ~3.4 ms on WASM (docs/app.md), so 4 per second cost training under 3 %,
+ * and the preview is never more than a quarter second behind training.
+ */
+const HANDOFF_INTERVAL_MS = 250;
+/** On a GPU backend the loss is read back only every this many steps (a readback stalls the queue). */
+const GPU_LOSS_EVERY = 10;
+
+let keyframes: WorkerKeyframe[] = [];
+let trainer: Trainer | null = null;
+/** Weights loaded from a preset or session, used when training starts. */
+let loadedWeights: Uint8Array | null = null;
+let running = false;
+let looping = false;
+let onGpu = false;
+let reportProgress: ((status: TrainingStatus) => void) | null = null;
+let status: TrainingStatus = { running: false, step: 0, elapsedMs: 0, stepsPerSec: 0, loss: null };
+let port: MessagePort | null = null;
+let generation = 0;
+let lastHandoffAt = 0;
+/** A painting changed since the last handoff: hand off right after the next step. */
+let paintingChanged = false;
+
+function paintedExamples(): KeyframeExample[] {
+  return keyframes
+    .filter((keyframe) => keyframe.painting !== null)
+    .map((keyframe) => ({ input: keyframe.input, styled: keyframe.painting!, mask: keyframe.mask }));
+}
+
+/** Gives the trainer the current painted keyframes; a problem with them is reported, not thrown. */
+function refreshExamples(): void {
+  paintingChanged = true;
+  const examples = paintedExamples();
+  if (!trainer || examples.length === 0) return;
+  try {
+    trainer.setExamples(examples);
+    if (status.error) publish({ error: undefined });
+  } catch (error) {
+    publish({ error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function publish(update: Partial<TrainingStatus>): void {
+  status = { ...status, ...update, running };
+  reportProgress?.(status);
+}
+
+/** Lets queued messages (pause, a new painting) run between steps. */
+function nextEventLoopTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** The trainer's stylizing network as `.lbw` bytes, read back in one piece. */
+async function packWeights(from: Trainer): Promise<Uint8Array> {
+  const entries = [...from.generator.variables];
+  const flat = tf.tidy(() => tf.concat(entries.map(([, variable]) => tf.reshape(variable, [-1]))));
+  const values = (await flat.data()) as Float32Array;
+  flat.dispose();
+  const byName = new Map<string, Float32Array>();
+  let offset = 0;
+  for (const [name, variable] of entries) {
+    byName.set(name, values.subarray(offset, offset + variable.size));
+    offset += variable.size;
+  }
+  return encodeWeightArrays(from.generator.config, byName, { steps: from.step });
+}
+
+async function handOff(from: Trainer): Promise<void> {
+  if (!port) return;
+  const handoffGeneration = generation;
+  const weights = await packWeights(from);
+  if (handoffGeneration !== generation) return;
+  const message: WeightsHandoff = { weights, step: from.step, generation };
+  port.postMessage(message, [weights.buffer]);
+  lastHandoffAt = performance.now();
+}
+
+async function trainingLoop(): Promise<void> {
+  if (looping) return;
+  looping = true;
+  try {
+    while (running) {
+      const examples = paintedExamples();
+      if (examples.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      if (!trainer) {
+        trainer = new Trainer({ examples, weights: loadedWeights ?? undefined });
+        loadedWeights = null;
+      }
+      const readLoss = !onGpu || (trainer.step + 1) % GPU_LOSS_EVERY === 0;
+      const newPainting = paintingChanged;
+      paintingChanged = false;
+      const progress = await trainer.trainStep({ readLosses: readLoss });
+      gpuCalls.work += 1;
+      publish({
+        step: progress.step,
+        elapsedMs: progress.elapsedMs,
+        stepsPerSec: progress.stepsPerSec,
+        ...(readLoss ? { loss: progress.losses.total } : {})
+      });
+      if (newPainting || performance.now() - lastHandoffAt >= HANDOFF_INTERVAL_MS) await handOff(trainer);
+      await nextEventLoopTurn();
+    }
+  } catch (error) {
+    running = false;
+    publish({ error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    looping = false;
+  }
+}
+
+const api: TrainerApi = {
+  async init(options = {}) {
+    if (options.countGpuCalls) countGpuCalls();
+    const report = await startBackend(options);
+    onGpu = report.backend === 'webgpu' || report.backend === 'webgl';
+    return report;
+  },
+
+  async connect(weightsPort) {
+    port = weightsPort;
+  },
+
+  async setKeyframes(next) {
+    keyframes = next;
+    refreshExamples();
+  },
+
+  async updatePainting(index, painting, mask) {
+    const keyframe = keyframes[index];
+    if (!keyframe) throw new Error(`No keyframe ${index}`);
+    keyframes[index] = { ...keyframe, painting, mask };
+    refreshExamples();
+    return status.step;
+  },
+
+  async startTraining(onProgress) {
+    reportProgress = onProgress;
+    running = true;
+    publish({ error: undefined });
+    void trainingLoop();
+  },
+
+  async pauseTraining() {
+    running = false;
+    publish({});
+  },
+
+  async exportWeights() {
+    return trainer ? await trainer.snapshot() : loadedWeights;
+  },
+
+  async loadWeights(bytes, nextGeneration) {
+    generation = nextGeneration;
+    trainer?.dispose();
+    trainer = null;
+    loadedWeights = bytes;
+    status = { running, step: 0, elapsedMs: 0, stepsPerSec: 0, loss: null };
+  },
+
+  async reset(nextGeneration) {
+    generation = nextGeneration;
+    running = false;
+    trainer?.dispose();
+    trainer = null;
+    loadedWeights = null;
+    keyframes = [];
+    status = { running: false, step: 0, elapsedMs: 0, stepsPerSec: 0, loss: null };
+  },
+
+  async memory() {
+    while (looping) await new Promise((resolve) => setTimeout(resolve, 10));
+    const { numTensors, numBytes } = tf.memory();
+    return { numTensors, numBytes };
+  },
+
+  async gpuCalls() {
+    return { ...gpuCalls };
+  }
+};
+
+Comlink.expose(api);
