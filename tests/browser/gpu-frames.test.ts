@@ -2,7 +2,7 @@
 // comes out as one with no readback to the CPU. Headless Chromium on SwiftShader cannot present a
 // WebGPU canvas (it stays blank and reading it back fails), so the pixels are checked only where it
 // can; the start-up check sees that and the preview falls back to reading frames back.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/lib/ml/backend';
 import { NETWORKS, type NetworkConfig } from '../../src/lib/ml/config';
 import { createGenerator } from '../../src/lib/ml/generator';
@@ -32,19 +32,23 @@ function pixelsOf(bitmap: ImageBitmap): Uint8ClampedArray {
 }
 
 describe('GPU-resident preview frames', () => {
-  it('stylize a WebGPU frame with 0 readbacks, matching the readback path', async () => {
+  beforeAll(async () => {
+    // One WebGPU backend for the page (a second adapter request fails on SwiftShader).
     const { backend, notes } = await initBackend(['webgpu'], { allowSoftwareGpu: true, purpose: 'inference' });
     expect(backend, notes.join('; ')).toBe('webgpu');
     countGpuCalls();
+  });
+
+  it('stylize a WebGPU frame with 0 readbacks, matching the readback path', async () => {
     const generator = createGenerator(TINY, 3);
     const stylizer = new FrameStylizer(true);
     stylizer.setWeights(await encodeWeightsAsync(generator));
 
     const input = frameData();
     // One warm-up frame (shader compilation), then count one frame.
-    (await stylizer.stylize(await createImageBitmap(input))).close();
+    (await stylizer.stylize(await createImageBitmap(input), 1)).close();
     const before = { ...gpuCalls };
-    const output = await stylizer.stylize(await createImageBitmap(input));
+    const output = await stylizer.stylize(await createImageBitmap(input), 1);
     expect(gpuCalls.readbacks - before.readbacks).toBe(0);
     expect(gpuCalls.submits - before.submits).toBeGreaterThan(0);
     expect([output.width, output.height]).toEqual([WIDTH, HEIGHT]);
@@ -58,6 +62,33 @@ describe('GPU-resident preview frames', () => {
       for (let i = 0; i < shown.length; i += 4)
         for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(shown[i + c] - reference.data[i + c]));
       expect(worst).toBeLessThanOrEqual(2);
+    }
+    stylizer.clear();
+    generator.dispose();
+  });
+
+  it('carry the painted strokes into a WebGPU frame with 0 readbacks (tracking reads only a small copy)', async () => {
+    const generator = createGenerator({ ...TINY, strokeLayer: { threshold: 60 } }, 3);
+    const stylizer = new FrameStylizer(true);
+    stylizer.setWeights(await encodeWeightsAsync(generator));
+    const input = frameData();
+    const painting = new ImageData(input.data.slice(), WIDTH, HEIGHT);
+    for (let y = 10; y < 16; y++) for (let x = 5; x < 35; x++) painting.data.set([255, 0, 255], (y * WIDTH + x) * 4);
+    stylizer.setReference({ input, styled: painting });
+
+    // The first frame builds the stroke layer on the GPU; the next one only moves and adds it.
+    (await stylizer.stylize(await createImageBitmap(input), 1)).close();
+    const before = { ...gpuCalls };
+    const output = await stylizer.stylize(await createImageBitmap(input), 1);
+    expect(gpuCalls.readbacks - before.readbacks).toBe(0);
+    expect([output.width, output.height]).toEqual([WIDTH, HEIGHT]);
+    const shown = pixelsOf(output);
+    output.close();
+    if (gpuDrawWorks()) {
+      // Where canvases work, the painted bar is on the frame.
+      const at = (x: number, y: number) => [...shown.subarray((y * WIDTH + x) * 4, (y * WIDTH + x) * 4 + 3)];
+      const [r, g, b] = at(20, 13);
+      expect(r > 200 && g < 70 && b > 200, `pixel ${[r, g, b]}`).toBe(true);
     }
     stylizer.clear();
     generator.dispose();

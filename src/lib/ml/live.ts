@@ -1,7 +1,9 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { createGuideReference, frameGuide, keyframeGuide, type GuideReference } from './guides';
 import type { Generator } from './generator';
 import { IDENTITY_AFFINE, type Affine } from './motion';
-import { stylize } from './stylize';
+import { stylize, stylizeTensor } from './stylize';
+import { applyStrokeLayerTensor, strokeResidualTensor } from './strokes-tensor';
 import { applyStrokeLayer, createStrokeLayer, type StrokeLayer } from './strokes';
 import type { KeyframeExample, RgbaImage } from './types';
 
@@ -19,6 +21,7 @@ export class LiveStylizer {
   private referenceOf: { keyframe: RgbaImage; generator: Generator } | null = null;
   private previous: Affine = IDENTITY_AFFINE;
   private layer: { generator: Generator; painting: RgbaImage; step: number; layer: StrokeLayer } | null = null;
+  private residual: { generator: Generator; painting: RgbaImage; step: number; tensor: tf.Tensor3D } | null = null;
   /** Milliseconds the last frame spent outside the network: tracking, guide, stroke layer (not its rebuilds). */
   overheadMs = 0;
 
@@ -70,4 +73,52 @@ export class LiveStylizer {
     this.layer = { generator, painting: keyframe.styled, step, layer };
     return layer;
   }
+
+  /**
+   * `stylize` for frames that stay on the GPU: `frame` is HxWx3 (0–255) on the backend, `small` the
+   * same frame drawn small (any size of its shape) for tracking, the only pixels read on the CPU. The
+   * stroke layer is moved and added on the backend. Guided networks draw their guide on the CPU: use
+   * `stylize` for them. The caller disposes the result.
+   */
+  stylizeTensor(generator: Generator, keyframe: KeyframeExample | undefined, frame: tf.Tensor3D, small: RgbaImage, step: number): tf.Tensor3D {
+    const { guide, strokeLayer } = generator.config;
+    if (guide) throw new Error('Guided networks are stylized through stylize(), which draws their guide');
+    const reference = strokeLayer && keyframe ? this.referenceFor(generator, keyframe.input) : null;
+    const [height, width] = frame.shape;
+    const sameShape = (w: number, h: number) => reference && Math.abs(h / reference.height - w / reference.width) <= (0.02 * w) / reference.width;
+    if (!reference || !sameShape(width, height) || !sameShape(small.width, small.height)) return stylizeTensor(generator, frame);
+    const trackingStarted = performance.now();
+    const placed = frameGuide(reference, small, this.previous);
+    this.previous = placed.tracked;
+    // Keyframe → small-frame pixels, then to the frame's own pixels.
+    const scale = width / small.width;
+    const motion = placed.motion.map((value) => value * scale) as unknown as Affine;
+    this.overheadMs = performance.now() - trackingStarted;
+    const residual = this.residualFor(generator, keyframe!, step, strokeLayer!.threshold);
+    return tf.tidy(() => applyStrokeLayerTensor(stylizeTensor(generator, frame), residual, motion));
+  }
+
+  /** Frees the tensors kept between frames. */
+  dispose(): void {
+    this.residual?.tensor.dispose();
+    this.residual = null;
+  }
+
+  /** The stroke layer as a tensor, rebuilt on the backend as often as `strokeLayerFor` rebuilds its own. */
+  private residualFor(generator: Generator, keyframe: KeyframeExample, step: number, threshold: number): tf.Tensor3D {
+    const current = this.residual;
+    if (current && current.generator === generator && current.painting === keyframe.styled && step - current.step < STROKE_LAYER_REFRESH_STEPS && step >= current.step) {
+      return current.tensor;
+    }
+    current?.tensor.dispose();
+    // Kept across frames, also when the caller runs this inside its own tf.tidy.
+    const tensor = tf.keep(tf.tidy(() => strokeResidualTensor(rgbOf(keyframe.styled), stylizeTensor(generator, rgbOf(keyframe.input)), threshold)));
+    this.residual = { generator, painting: keyframe.styled, step, tensor };
+    return tensor;
+  }
+}
+
+/** The RGB channels of an RGBA image as an HxWx3 int32 tensor. */
+function rgbOf(image: RgbaImage): tf.Tensor3D {
+  return tf.tidy(() => tf.slice(tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, 4], 'int32'), [0, 0, 0], [-1, -1, 3]));
 }

@@ -134,6 +134,8 @@ export interface StylizerApi {
   /** Where new weights from the training worker arrive. */
   connect(port: MessagePort): Promise<void>;
   stylize(frame: ImageBitmap): Promise<StylizedFrame | null>;
+  /** The first painted keyframe, which frames are tracked from and whose strokes they carry (null: none). */
+  setReference(keyframe: WorkerKeyframe | null): Promise<void>;
   /** Saved weights (a preset, a session): used at once; handoffs of other generations are ignored. */
   loadWeights(bytes: Uint8Array, generation: number): Promise<void>;
   reset(generation: number): Promise<void>;

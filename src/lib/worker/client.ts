@@ -1,7 +1,7 @@
 // Starts the compute engine and gives the studio one typed API (comlink) for it: by default a
 // stylizing and a training worker side by side, or (`engine: 'single'`) the one worker that takes turns.
 import * as Comlink from 'comlink';
-import type { BackendReport, ComputeApi, EngineKind, InitOptions, StylizerApi, TrainerApi, WorkerBackendReport } from './api';
+import type { BackendReport, ComputeApi, EngineKind, InitOptions, StylizerApi, TrainerApi, WorkerBackendReport, WorkerKeyframe } from './api';
 import { splitThreads, threadsNote } from './threads';
 
 /** A running engine: its API and a way to stop it. */
@@ -74,6 +74,16 @@ function startParallelEngine(): ComputeWorker {
   const stylizer = Comlink.wrap<StylizerApi>(preview.worker);
   /** Bumped by every loadWeights/reset so a handoff already on its way cannot replace the new style. */
   let generation = 0;
+  /** The keyframes as last sent, so the stylizer can be given the first painted one. */
+  let keyframes: WorkerKeyframe[] = [];
+  let reference: WorkerKeyframe | null = null;
+  /** Hands the stylizer the first painted keyframe when it changed. */
+  function updateReference(): Promise<void> {
+    const next = keyframes.find((keyframe) => keyframe.painting !== null) ?? null;
+    if (next?.input === reference?.input && next?.painting === reference?.painting) return Promise.resolve();
+    reference = next;
+    return stylizer.setReference(next);
+  }
 
   const api: ComputeApi = {
     async init(options: InitOptions = {}) {
@@ -90,8 +100,15 @@ function startParallelEngine(): ComputeWorker {
       ]);
       return describe(previewReport, trainingReport, isolated);
     },
-    setKeyframes: (keyframes) => trainer.setKeyframes(keyframes),
-    updatePainting: (index, painting, mask) => trainer.updatePainting(index, painting, mask),
+    async setKeyframes(next) {
+      keyframes = [...next];
+      await Promise.all([trainer.setKeyframes(next), updateReference()]);
+    },
+    async updatePainting(index, painting, mask) {
+      keyframes[index] = { ...keyframes[index], painting, mask };
+      const [step] = await Promise.all([trainer.updatePainting(index, painting, mask), updateReference()]);
+      return step;
+    },
     startTraining: (onProgress) => trainer.startTraining(onProgress),
     pauseTraining: () => trainer.pauseTraining(),
     stylize: (frame) => stylizer.stylize(frame),
@@ -103,6 +120,8 @@ function startParallelEngine(): ComputeWorker {
     },
     async reset() {
       generation += 1;
+      keyframes = [];
+      reference = null;
       await Promise.all([trainer.reset(generation), stylizer.reset(generation)]);
     },
     async memory() {

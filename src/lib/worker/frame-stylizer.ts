@@ -2,8 +2,8 @@
 // the bitmap, the network runs, tf.browser.draw renders into an OffscreenCanvas, and the result leaves
 // as an ImageBitmap, with no readback. Elsewhere the output is read back (on WASM that is a copy).
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeWeights, generatorFromWeights, stylize, stylizeTensor, type Generator } from '$lib/ml';
-import type { RgbaImage } from '$lib/ml/types';
+import { decodeWeights, generatorFromWeights, LiveStylizer, TRACKING_SIZE, trackingSize, type Generator } from '$lib/ml';
+import type { KeyframeExample, RgbaImage } from '$lib/ml/types';
 
 /**
  * Whether tfjs can draw a tensor onto a canvas here (WebGPU): draws four known pixels and reads them
@@ -32,6 +32,11 @@ export class FrameStylizer {
   private generator: Generator | null = null;
   private scratch: OffscreenCanvasRenderingContext2D | null = null;
   private gpuCanvas: OffscreenCanvas | null = null;
+  private tracking: OffscreenCanvasRenderingContext2D | null = null;
+  /** Tracks frames from the reference keyframe and carries its strokes (src/lib/ml/live.ts). */
+  private readonly live = new LiveStylizer();
+  /** The first painted keyframe: what frames are tracked from and whose strokes they carry. */
+  private reference: KeyframeExample | undefined;
 
   /** @param gpuResident keep frames on the GPU (WebGPU: tfjs has a Draw kernel there). */
   constructor(private readonly gpuResident: boolean) {}
@@ -60,28 +65,37 @@ export class FrameStylizer {
     this.generator = next;
   }
 
-  /** Forgets the weights. */
+  /** Sets the keyframe (input and painting) frames are tracked from; undefined: none painted yet. */
+  setReference(keyframe: KeyframeExample | undefined): void {
+    this.reference = keyframe;
+  }
+
+  /** Forgets the weights and the reference keyframe. */
   clear(): void {
     this.generator?.dispose();
     this.generator = null;
+    this.reference = undefined;
+    this.live.dispose();
   }
 
-  /** Stylizes `frame` (closed here) at its own size; throws when there are no weights. */
-  async stylize(frame: ImageBitmap): Promise<ImageBitmap> {
+  /** Stylizes `frame` (closed here) at its own size with weights trained for `step` steps; throws when there are no weights. */
+  async stylize(frame: ImageBitmap, step: number): Promise<ImageBitmap> {
     const generator = this.generator;
     if (!generator) {
       frame.close();
       throw new Error('No weights to stylize with');
     }
-    if (this.gpuResident) return this.stylizeOnGpu(generator, frame);
-    const output = await stylize(generator, this.toRgbaImage(frame));
+    // Guided networks draw their guide channels on the CPU, so only plain and stroke-layer networks stay on the GPU.
+    if (this.gpuResident && !generator.config.guide) return this.stylizeOnGpu(generator, frame, step);
+    const output = await this.live.stylize(generator, this.reference, this.toRgbaImage(frame), step);
     return createImageBitmap(new ImageData(new Uint8ClampedArray(output.data), output.width, output.height));
   }
 
-  private stylizeOnGpu(generator: Generator, frame: ImageBitmap): ImageBitmap {
+  private stylizeOnGpu(generator: Generator, frame: ImageBitmap, step: number): ImageBitmap {
     let output: tf.Tensor3D;
     try {
-      output = tf.tidy(() => stylizeTensor(generator, tf.browser.fromPixels(frame, 3)));
+      const small = this.trackingCopy(frame);
+      output = tf.tidy(() => this.live.stylizeTensor(generator, this.reference, tf.browser.fromPixels(frame, 3), small, step));
     } finally {
       frame.close();
     }
@@ -98,6 +112,20 @@ export class FrameStylizer {
       output.dispose();
     }
     return canvas.transferToImageBitmap();
+  }
+
+  /**
+   * The frame drawn small (at most TRACKING_SIZE on its long side) on a CPU-backed 2D canvas: the only
+   * pixels of a GPU-resident frame that reach the CPU, for tracking the motion that moves the strokes.
+   */
+  private trackingCopy(frame: ImageBitmap): RgbaImage {
+    const { width, height } = trackingSize(frame.width, frame.height, TRACKING_SIZE);
+    if (!this.tracking || this.tracking.canvas.width !== width || this.tracking.canvas.height !== height) {
+      this.tracking = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true });
+      if (!this.tracking) throw new Error('No 2D canvas in the worker');
+    }
+    this.tracking.drawImage(frame, 0, 0, width, height);
+    return this.tracking.getImageData(0, 0, width, height);
   }
 
   private toRgbaImage(frame: ImageBitmap): RgbaImage {

@@ -53,13 +53,17 @@ const api: StylizerApi = {
     try {
       const started = performance.now();
       const step = weightsStep;
-      const image = await stylizer.stylize(frame);
+      const image = await stylizer.stylize(frame, step);
       gpuCalls.work += 1;
       const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step };
       return Comlink.transfer(result, [image]);
     } finally {
       frameInFlight = false;
     }
+  },
+
+  async setReference(keyframe) {
+    stylizer.setReference(keyframe ? { input: keyframe.input, styled: keyframe.painting! } : undefined);
   },
 
   async loadWeights(bytes, nextGeneration) {
