@@ -4,10 +4,12 @@
 // working side, the parallel engine and the single-worker engine (`?engine=single`), each in a fresh
 // browser: preview fps while training and paused, training steps per wall-clock second while the
 // preview runs, stroke → preview (median), and cold start offline (navigation → first camera frame,
-// → first stylized frame of the saved style). On WebGPU (SwiftShader) it counts readbacks (mapAsync)
+// → first stylized frame of the saved style), and the stroke recall of the preview after the strokes
+// (the camera is still, so strokes belong where they were painted). On WebGPU (SwiftShader) it counts readbacks (mapAsync)
 // and queue submits per preview frame and per training step in the parallel engine's workers.
 // Flags: --backends=wasm,webgpu  --engines=parallel,single  --seconds=N (fps windows)  --strokes=N
 //        --budget=N (s per stroke)  --side=N (working side, 256)  --gpu-budget=N (s)  --json
+//        --recall-after=N (s after the last stroke, default 10)
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -28,6 +30,7 @@ const engines = (flags.get('engines') || 'parallel,single').split(',') as Engine
 const fpsSeconds = Number(flags.get('seconds') || 15);
 const strokes = Number(flags.get('strokes') || 3);
 const strokeBudgetSeconds = Number(flags.get('budget') || 120);
+const recallAfterSeconds = Number(flags.get('recall-after') || 10);
 const side = Number(flags.get('side') || 256);
 const gpuBudgetSeconds = Number(flags.get('gpu-budget') || 240);
 const json = flags.has('json');
@@ -44,6 +47,8 @@ interface EngineFigures {
   trainStepsPerSec: number | null;
   strokeToPreviewMs: number | null;
   coldStartCameraMs: number | null;
+  /** Stroke recall of the preview `recallAfterSeconds` after the last stroke (see strokeRecall). */
+  strokeRecall: number | null;
 }
 
 interface EngineRow extends EngineFigures {
@@ -82,6 +87,29 @@ const studio = <T>(page: Page, read: (studio: DebugStudio) => T): Promise<T> =>
   page.evaluate(`(${read.toString()})(window.__livebrush.studio)`) as Promise<T>;
 const now = (page: Page) => page.evaluate(() => performance.now());
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+/** Stroke recall of the preview on screen against the first keyframe's painting (see the header). */
+function strokeRecall(): number {
+  type Keyframe = { input: ImageData; painting: ImageData };
+  const keyframe = (window as unknown as { __livebrush: { studio: { keyframes: Keyframe[] } } }).__livebrush.studio.keyframes[0];
+  const { width, height } = keyframe.input;
+  const preview = document.querySelector<HTMLCanvasElement>('canvas[aria-label="Stylized preview"]')!;
+  const context = new OffscreenCanvas(width, height).getContext('2d')!;
+  context.drawImage(preview, 0, 0, width, height);
+  const shown = context.getImageData(0, 0, width, height).data;
+  const key = keyframe.input.data;
+  const paint = keyframe.painting.data;
+  let previewError = 0;
+  let keyError = 0;
+  for (let i = 0; i < key.length; i += 4) {
+    const difference = (a: Uint8ClampedArray) => Math.abs(a[i] - paint[i]) + Math.abs(a[i + 1] - paint[i + 1]) + Math.abs(a[i + 2] - paint[i + 2]);
+    const painted = difference(key);
+    if (painted <= 30) continue;
+    keyError += painted;
+    previewError += difference(shown);
+  }
+  return keyError > 0 ? 1 - previewError / keyError : Number.NaN;
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Draws one horizontal stroke across the paint canvas at height `fy` (fraction) in `colour`. */
@@ -128,7 +156,8 @@ async function measureEngine(engine: Engine): Promise<EngineRow> {
     strokeToPreviewMs: null,
     coldStartCameraMs: null,
     coldStartStylizedMs: null,
-    strokesSeen: '–'
+    strokesSeen: '–',
+    strokeRecall: null
   };
   const query = `backend=wasm&side=${side}${engine === 'single' ? '&engine=single' : ''}`;
   const { browser, context } = await launch();
@@ -165,6 +194,8 @@ async function measureEngine(engine: Engine): Promise<EngineRow> {
     const finite = latencies.filter(Number.isFinite);
     row.strokeToPreviewMs = finite.length > 0 ? median(finite) : null;
     row.strokesSeen = `${finite.length}/${latencies.length}`;
+    await page.waitForTimeout(recallAfterSeconds * 1000);
+    row.strokeRecall = await page.evaluate(strokeRecall);
 
     // Paused: the preview alone (and the session checkpoints the weights meanwhile).
     await page.getByRole('button', { name: 'Pause training' }).click();
@@ -269,7 +300,8 @@ const figures = (row: EngineRow): EngineFigures => ({
   previewFpsPaused: row.previewFpsPaused,
   trainStepsPerSec: row.trainStepsPerSec,
   strokeToPreviewMs: row.strokeToPreviewMs,
-  coldStartCameraMs: row.coldStartCameraMs
+  coldStartCameraMs: row.coldStartCameraMs,
+  strokeRecall: row.strokeRecall
 });
 
 const snapshot = mkdtempSync(join(tmpdir(), 'livebrush-bench-'));
@@ -292,11 +324,12 @@ try {
   const loadAfter = loadavg()[0];
 
   console.log(`Live engine in headless Chromium, fake camera, WASM at working side ${side}; fps over ${fpsSeconds} s while training; stroke→preview = median of ${strokes}; load average ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} on ${availableParallelism()} cores.`);
-  console.log('| engine | started | WASM threads (preview+training) | fps training | fps paused | train steps/s | stroke→preview | cold start → camera | → stylized |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log(`Stroke recall: the preview ${recallAfterSeconds} s after the last stroke, scored inside the painted pixels (1 − |preview − painting| / |keyframe − painting|, as score_doodle.py).`);
+  console.log('| engine | started | WASM threads (preview+training) | fps training | fps paused | train steps/s | stroke→preview | stroke recall | cold start → camera | → stylized |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const [engine, row] of rows) {
     console.log(
-      `| ${engine} | ${row.started} | ${row.threads} | ${fixed(row.previewFpsTraining, 2)} | ${fixed(row.previewFpsPaused, 2)} | ${fixed(row.trainStepsPerSec, 2)} | ${seconds(row.strokeToPreviewMs)} (${row.strokesSeen}) | ${seconds(row.coldStartCameraMs)} | ${seconds(row.coldStartStylizedMs)} |`
+      `| ${engine} | ${row.started} | ${row.threads} | ${fixed(row.previewFpsTraining, 2)} | ${fixed(row.previewFpsPaused, 2)} | ${fixed(row.trainStepsPerSec, 2)} | ${seconds(row.strokeToPreviewMs)} (${row.strokesSeen}) | ${fixed(row.strokeRecall, 2)} | ${seconds(row.coldStartCameraMs)} | ${seconds(row.coldStartStylizedMs)} |`
     );
   }
   const parallel = rows.get('parallel');
@@ -304,7 +337,7 @@ try {
   if (parallel && single) {
     const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? '–' : `${(a / b).toFixed(2)}×`);
     console.log(
-      `| parallel ÷ single | | | ${ratio(parallel.previewFpsTraining, single.previewFpsTraining)} | ${ratio(parallel.previewFpsPaused, single.previewFpsPaused)} | ${ratio(parallel.trainStepsPerSec, single.trainStepsPerSec)} | | | |`
+      `| parallel ÷ single | | | ${ratio(parallel.previewFpsTraining, single.previewFpsTraining)} | ${ratio(parallel.previewFpsPaused, single.previewFpsPaused)} | ${ratio(parallel.trainStepsPerSec, single.trainStepsPerSec)} | | | | |`
     );
   }
   if (gpu) {
