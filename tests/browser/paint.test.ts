@@ -303,6 +303,58 @@ describe('PaintCanvas', () => {
   });
 });
 
+describe('PaintCanvas overlays', () => {
+  it('offers "Fit" once zoomed in, shows the brush at its real size while it changes, and says when a mask is on', async () => {
+    const box = mountInBox(PaintCanvas, { background: keyframe(), doc: createDocument(WIDTH, HEIGHT), tool: { ...DEFAULT_TOOL } });
+    const canvas = box.querySelector('canvas[aria-label="Painting"]') as HTMLCanvasElement;
+    await shown(canvas);
+    const fit = () => box.querySelector('button[aria-label="Fit painting to screen"]') as HTMLButtonElement | null;
+    expect(fit()).toBeNull();
+    const viewport = box.querySelector('[role="application"]')!;
+    const rect = viewport.getBoundingClientRect();
+    viewport.dispatchEvent(new WheelEvent('wheel', { deltaY: -400, clientX: rect.left + 100, clientY: rect.top + 100, bubbles: true, cancelable: true }));
+    flushSync();
+    expect(canvas.getBoundingClientRect().width).toBeGreaterThan(rect.width);
+    fit()!.click();
+    flushSync();
+    expect(fit()).toBeNull();
+    expect(canvas.getBoundingClientRect().width).toBeCloseTo(rect.width, 0);
+  });
+
+  it('shows the brush at its real size while it changes, and the mask while painting it and after', async () => {
+    const box = mountInBox(PaintEditor, { background: keyframe(), doc: createDocument(WIDTH, HEIGHT) }, 480);
+    const canvas = box.querySelector('canvas[aria-label="Painting"]') as HTMLCanvasElement;
+    await shown(canvas);
+    const button = (name: string) => page.getByRole('button', { name, exact: true }).element() as HTMLButtonElement;
+    await vi.waitFor(() => button('Brush settings').click());
+    flushSync();
+    const size = page.getByRole('slider', { name: 'Brush size' }).element() as HTMLInputElement;
+    size.value = '100';
+    size.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    // The toolbar's dot stays small; the canvas shows the 100-px brush itself.
+    const nominal = box.querySelector('.size-preview .nominal') as HTMLElement;
+    expect(nominal.getBoundingClientRect().width).toBeCloseTo(100, 0);
+    await vi.waitFor(() => expect(box.querySelector('.size-preview')).toBeNull(), { timeout: 3000 });
+
+    const chip = () => box.querySelector('.mask-chip')?.textContent ?? '';
+    expect(chip()).toBe('');
+    button('Mask').click();
+    flushSync();
+    expect(chip()).toContain('paint where the style should learn');
+    size.value = '20';
+    size.dispatchEvent(new Event('input', { bubbles: true }));
+    flushSync();
+    drag(canvas, 24, 10, 54);
+    flushSync();
+    button('Mask').click();
+    flushSync();
+    expect(button('Brush').getAttribute('aria-pressed')).toBe('true');
+    expect(chip()).toContain('Mask on');
+    expect(button('Mask').classList.contains('has-mask')).toBe(true);
+  });
+});
+
 describe('PaintToolbar', () => {
   it('names every control and shows which tool and layer are on', async () => {
     const onundo = vi.fn();
@@ -317,6 +369,12 @@ describe('PaintToolbar', () => {
       onimport: vi.fn()
     });
     const button = (name: string) => page.getByRole('button', { name, exact: true }).element() as HTMLButtonElement;
+    // A phone-wide toolbar keeps colour, size, opacity, clear and import behind "Brush settings".
+    await vi.waitFor(() => expect(button('Brush settings').getAttribute('aria-expanded')).toBe('false'));
+    expect(document.querySelector('input[aria-label="Brush size"]')).toBeNull();
+    button('Brush settings').click();
+    flushSync();
+    expect(button('Brush settings').getAttribute('aria-expanded')).toBe('true');
     for (const name of ['Brush', 'Eraser', 'Eyedropper', 'Mask', 'Undo', 'Redo', 'Clear', 'Import painting']) {
       expect(button(name)).toBeTruthy();
     }
@@ -369,6 +427,8 @@ describe('PaintEditor', () => {
     const button = (name: string) => page.getByRole('button', { name, exact: true }).element() as HTMLButtonElement;
 
     expect(button('Undo').disabled).toBe(true);
+    await vi.waitFor(() => button('Brush settings').click());
+    flushSync();
     drag(canvas, 24, 10, 54);
     expect(lastDocument().strokes).toHaveLength(1);
     await vi.waitFor(() => expect(pixel(lastPainting(), 32, 24)).toEqual([0, 0, 255, 255]));

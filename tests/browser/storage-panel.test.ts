@@ -87,6 +87,27 @@ describe('PresetsPanel in Chromium with real IndexedDB', () => {
     expect((await listPresets()).map((p) => p.name)).toEqual(['Final copy', 'Final']);
   });
 
+  it('tells same-named styles apart by number and date, with every action in words', async () => {
+    showPanel(new FakeStudioHost(styleSnapshot(null, 1)));
+    await saveAs('Twin');
+    await saveAs('Twin');
+    await saveAs('Solo');
+    await page.getByRole('button', { name: 'Styles', exact: true }).click();
+    const cards = page.getByRole('dialog', { name: 'Your styles' }).getByRole('listitem');
+    await expect.element(cards.nth(2)).toBeVisible();
+    const texts = [0, 1, 2].map((index) => cards.nth(index).element().textContent!.replace(/\s+/g, ' '));
+    const year = String(new Date().getFullYear());
+    // Newest first: Solo, then the second Twin (#2), then the first (#1); each says when it was saved.
+    expect(texts[0]).toMatch(/^ ?Solo/);
+    expect(texts[0]).not.toContain('#');
+    expect(texts[1]).toContain('#2');
+    expect(texts[2]).toContain('#1');
+    for (const text of texts) {
+      expect(text).toContain(year);
+      for (const action of ['Rename', 'Duplicate', 'Export', 'Delete']) expect(text).toContain(action);
+    }
+  });
+
   it('imports a .livebrush file, and shows a clear error for a corrupt one without changing the gallery', async () => {
     showPanel(new FakeStudioHost(styleSnapshot(null, 1)));
     const exported = await exportStyle(styleSnapshot(tinyWeights(4), 1), 'Shared style');

@@ -11,6 +11,7 @@ export interface Region {
 
 /** Paints `region` of the keyframe with horizontal mouse strokes `rowStep` apart in a 40-px magenta brush. */
 export async function paintRegion(page: Page, region: Region, rowStep: number): Promise<void> {
+  await openBrushSettings(page);
   await page.getByLabel('Colour').fill('#ff00ff');
   await page.getByLabel('Brush size').fill('40');
   const box = (await page.getByLabel('Painting', { exact: true }).boundingBox())!;
@@ -21,6 +22,12 @@ export async function paintRegion(page: Page, region: Region, rowStep: number): 
     for (let fx = region.left + 0.03; fx <= region.right - 0.03; fx += 0.04) await page.mouse.move(...at(fx, fy));
     await page.mouse.up();
   }
+}
+
+/** Shows the colour, size and opacity controls (a phone-wide toolbar keeps them behind "Brush settings"). */
+export async function openBrushSettings(page: Page): Promise<void> {
+  const toggle = page.getByRole('button', { name: 'Brush settings' });
+  if ((await toggle.count()) > 0 && (await toggle.getAttribute('aria-expanded')) === 'false') await toggle.click();
 }
 
 /** The training step shown in the status line. */

@@ -169,6 +169,22 @@ describe('pointer gestures', () => {
     expect(gestures.up(sample({ pointerId: 1 }))).toEqual([]);
   });
 
+  it('"Fit" brings a pinched-in view back to the whole image, but never mid-stroke', () => {
+    const gestures = new PaintGestures(viewport, image);
+    gestures.down(sample({ pointerId: 1, x: 180, time: 0 }));
+    gestures.down(sample({ pointerId: 2, x: 220, time: 100 }));
+    gestures.move(sample({ pointerId: 2, x: 260, time: 120 }));
+    gestures.up(sample({ pointerId: 2 }));
+    gestures.up(sample({ pointerId: 1 }));
+    expect(gestures.view.zoom).toBeCloseTo(2, 6);
+    gestures.down(sample({ pointerId: 3, time: 200 }));
+    expect(gestures.fit()).toEqual([]);
+    expect(gestures.view.zoom).toBeCloseTo(2, 6);
+    gestures.up(sample({ pointerId: 3, time: 210 }));
+    expect(gestures.fit()).toEqual([{ type: 'view', view: fitView(viewport, image) }]);
+    expect(gestures.view).toEqual(fitView(viewport, image));
+  });
+
   it('keeps a long stroke when a second finger lands late', () => {
     const gestures = new PaintGestures(viewport, image);
     gestures.down(sample({ pointerId: 1, time: 0 }));

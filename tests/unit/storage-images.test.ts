@@ -1,6 +1,6 @@
 import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { decodePngToRgba, downscale, encodeRgbaPng, readPngSize } from '$lib/storage/images';
+import { beforeAfterThumbnail, decodePngToRgba, downscale, encodeRgbaPng, readPngSize } from '$lib/storage/images';
 import { patternImage } from '../fixtures/storage/fixtures';
 
 const pixels = (image: { data: ArrayLike<number> }) => Array.from(image.data);
@@ -37,5 +37,14 @@ describe('PNG images', () => {
     expect(new Set(small.data)).toEqual(new Set([100]));
     const tiny = patternImage(20, 10, 2);
     expect(downscale(tiny, 160)).toEqual(tiny);
+  });
+
+  it('makes a before | after thumbnail: the frame on the left, its painting on the right', () => {
+    const frame = { width: 320, height: 240, data: new Uint8ClampedArray(320 * 240 * 4).fill(40) };
+    const painting = { width: 320, height: 240, data: new Uint8ClampedArray(320 * 240 * 4).fill(200) };
+    const thumbnail = beforeAfterThumbnail(frame, painting, 160);
+    expect([thumbnail.width, thumbnail.height]).toEqual([160, 120]);
+    const red = (x: number, y: number) => thumbnail.data[(y * 160 + x) * 4];
+    expect([red(10, 60), red(79, 60), red(80, 60), red(81, 60), red(150, 60)]).toEqual([40, 40, 255, 200, 200]);
   });
 });

@@ -16,11 +16,27 @@ export function fitLongSide(width: number, height: number, maxSide: number): { w
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
 
-/** Draws `source` onto `context` scaled to fill it, mirrored horizontally when asked. */
+/** A rectangle of a source, in its pixels. */
+export interface CropRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** The largest centred rectangle of a `width × height` source whose width / height is `aspect`. */
+export function centreCrop(width: number, height: number, aspect: number): CropRect {
+  const cropWidth = Math.min(width, Math.round(height * aspect));
+  const cropHeight = Math.min(height, Math.round(width / aspect));
+  return { x: Math.round((width - cropWidth) / 2), y: Math.round((height - cropHeight) / 2), width: cropWidth, height: cropHeight };
+}
+
+/** Draws `source` (or its `crop`) onto `context` scaled to fill it, mirrored horizontally when asked. */
 export function drawFrame(
   context: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D,
   source: CanvasImageSource,
-  mirrored: boolean
+  mirrored: boolean,
+  crop: CropRect | null = null
 ): void {
   const { width, height } = context.canvas;
   context.save();
@@ -28,7 +44,8 @@ export function drawFrame(
     context.translate(width, 0);
     context.scale(-1, 1);
   }
-  context.drawImage(source, 0, 0, width, height);
+  if (crop) context.drawImage(source, crop.x, crop.y, crop.width, crop.height, 0, 0, width, height);
+  else context.drawImage(source, 0, 0, width, height);
   context.restore();
 }
 
@@ -54,13 +71,17 @@ export class FrameGrabber {
     return context.canvas.transferToImageBitmap();
   }
 
-  /** The current frame as ImageData (for keyframes), or null when there is none yet. */
-  imageData(source: FrameSource, maxSide: number, mirrored: boolean): ImageData | null {
+  /**
+   * The current frame as ImageData (for keyframes), or null when there is none yet; with `aspect`
+   * (width / height), its largest centred crop of that shape.
+   */
+  imageData(source: FrameSource, maxSide: number, mirrored: boolean, aspect: number | null = null): ImageData | null {
     const natural = sourceSize(source);
     if (natural.width === 0 || natural.height === 0) return null;
-    const size = fitLongSide(natural.width, natural.height, maxSide);
+    const crop = aspect ? centreCrop(natural.width, natural.height, aspect) : null;
+    const size = fitLongSide(crop?.width ?? natural.width, crop?.height ?? natural.height, maxSide);
     const context = this.canvasFor(size.width, size.height);
-    drawFrame(context, source, mirrored);
+    drawFrame(context, source, mirrored, crop);
     return context.getImageData(0, 0, size.width, size.height);
   }
 }

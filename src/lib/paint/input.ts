@@ -194,6 +194,13 @@ export class PaintGestures {
     return [{ type: 'view', view: this.view }];
   }
 
+  /** Back to the whole image fitted (the "Fit" button after pinching); ignored mid-stroke or mid-pinch. */
+  fit(): GestureAction[] {
+    if (this.drawing || this.pinch) return [];
+    this.view = fitView(this.viewport, this.image);
+    return [{ type: 'view', view: this.view }];
+  }
+
   /** Whether a stroke is being drawn right now. */
   get isDrawing(): boolean {
     return this.drawing !== null;

@@ -20,6 +20,14 @@ export interface ToolState {
 /** The smallest and largest brush diameters offered, in screen pixels. */
 export const BRUSH_SIZE_RANGE = { min: 1, max: 120 } as const;
 
+/** Below this width (CSS px) the paint toolbar folds its second row behind "Brush settings". */
+export const TOOLBAR_COMPACT_WIDTH = 560;
+
+/** The paint toolbar's height (CSS px) at a given width: one row when compact, two otherwise. */
+export function toolbarHeight(width: number): number {
+  return width < TOOLBAR_COMPACT_WIDTH ? 60 : 112;
+}
+
 /** A medium opaque brush painting on the paint layer. */
 export const DEFAULT_TOOL: ToolState = {
   tool: 'brush',

@@ -3,7 +3,7 @@ import * as v from 'valibot';
 import type { RgbaImage } from '$lib/ml/types';
 import type { StyleSnapshot } from '$lib/studio/types';
 import type { PngImage, PresetKeyframeRecord, PresetRecord, TrainingStats } from './db';
-import { decodePngToRgba, downscale, encodeRgbaPng, MAX_IMAGE_SIDE, PngError } from './images';
+import { beforeAfterThumbnail, decodePngToRgba, encodeRgbaPng, MAX_IMAGE_SIDE, PngError } from './images';
 import {
   addPresetRecord,
   buildPresetRecord,
@@ -60,7 +60,8 @@ export interface ImportedStyle {
   name: string;
   created: number;
   keyframes: PresetKeyframeRecord[];
-  /** The first painting, decoded (for the thumbnail). */
+  /** The first keyframe and its painting, decoded (for the thumbnail). */
+  firstInput: RgbaImage;
   firstPainting: RgbaImage;
   network: unknown;
   weights: Uint8Array | null;
@@ -162,7 +163,7 @@ export async function importArchive(bytes: Uint8Array): Promise<PresetSummary> {
     name: style.name,
     created: style.created,
     updated: now,
-    thumbnail: pngBlob(encodeRgbaPng(downscale(style.firstPainting))),
+    thumbnail: pngBlob(encodeRgbaPng(beforeAfterThumbnail(style.firstInput, style.firstPainting))),
     keyframes: style.keyframes,
     network: style.network,
     weights: style.weights,
@@ -189,12 +190,14 @@ export async function readArchive(bytes: Uint8Array): Promise<ImportedStyle> {
   const entries = [...manifest.keyframes.flatMap((k) => [k.input, k.painting, k.mask, k.strokes]), manifest.weights];
   for (const entry of entries) if (entry) await checkFileEntry(entry, files.get(entry.file)!);
 
+  let firstInput: RgbaImage | null = null;
   let firstPainting: RgbaImage | null = null;
   const keyframes: PresetKeyframeRecord[] = [];
   for (const [index, keyframe] of manifest.keyframes.entries()) {
     const input = checkImage(keyframe.input, files);
     const paintingPixels = checkImage(keyframe.painting, files, input.size);
     const mask = keyframe.mask ? checkImage(keyframe.mask, files, input.size) : null;
+    firstInput ??= input.pixels;
     firstPainting ??= paintingPixels.pixels;
     keyframes.push({ input: input.image, painting: paintingPixels.image, mask: mask?.image ?? null, strokes: checkStrokes(keyframe.strokes.file, files, index) });
   }
@@ -206,6 +209,7 @@ export async function readArchive(bytes: Uint8Array): Promise<ImportedStyle> {
     name: manifest.name,
     created: Date.parse(manifest.created),
     keyframes,
+    firstInput: firstInput!,
     firstPainting: firstPainting!,
     network,
     weights,

@@ -89,3 +89,23 @@ export function downscale(image: RgbaImage, maxSide: number = THUMBNAIL_SIDE): R
   }
   return { width, height, data };
 }
+
+/**
+ * A gallery thumbnail that shows what a style does to a picture: the captured frame on the left
+ * half, the painting made of it on the right, split by a white line (just the painting when their
+ * sizes differ).
+ */
+export function beforeAfterThumbnail(input: RgbaImage, painting: RgbaImage, maxSide: number = THUMBNAIL_SIDE): RgbaImage {
+  const before = downscale(input, maxSide);
+  const after = downscale(painting, maxSide);
+  if (before.width !== after.width || before.height !== after.height) return after;
+  const { width, height } = after;
+  const data = new Uint8ClampedArray(after.data);
+  const split = Math.floor(width / 2);
+  for (let y = 0; y < height; y++) {
+    const row = y * width * 4;
+    data.set(before.data.subarray(row, row + split * 4), row);
+    data.fill(255, row + split * 4, row + split * 4 + 4);
+  }
+  return { width, height, data };
+}

@@ -2,7 +2,7 @@ import type { RgbaImage } from '$lib/ml/types';
 import type { StyleKeyframe, StyleSnapshot } from '$lib/studio/types';
 import { livebrushDb, type PngImage, type PresetRecord } from './db';
 import { mapQuotaErrors, PresetNotFoundError } from './errors';
-import { decodePngToRgba, downscale, encodeRgbaPng } from './images';
+import { beforeAfterThumbnail, decodePngToRgba, encodeRgbaPng } from './images';
 import { readNetworkConfig } from './validators';
 
 /** The longest style name accepted, in characters. */
@@ -55,7 +55,7 @@ export function buildPresetRecord(snapshot: StyleSnapshot, name: string): Preset
     name: cleanName,
     created: now,
     updated: now,
-    thumbnail: pngBlob(encodeRgbaPng(downscale(snapshot.keyframes[0].painting))),
+    thumbnail: pngBlob(encodeRgbaPng(beforeAfterThumbnail(snapshot.keyframes[0].input, snapshot.keyframes[0].painting))),
     keyframes: snapshot.keyframes.map((keyframe) => ({
       input: toPngImage(keyframe.input),
       painting: toPngImage(keyframe.painting),

@@ -82,6 +82,11 @@ export class Studio implements StudioHost {
   /** True while a pointer is down on the paint canvas. */
   painting = $state(false);
   /**
+   * The shape (width / height) new keyframes are cropped to, so the painting fills the space the
+   * layout gives it; null keeps the camera's own shape. Set by the studio screen before a capture.
+   */
+  keyframeAspect: number | null = null;
+  /**
    * Milliseconds from each painting change to the first preview frame made by weights trained on it
    * (see docs/app.md, "stroke-to-preview latency").
    */
@@ -259,7 +264,7 @@ export class Studio implements StudioHost {
 
   private grabFrame(): ImageData | null {
     const source = this.source();
-    return source ? this.grabber.imageData(source, KEYFRAME_SIDE, this.mirrored) : null;
+    return source ? this.grabber.imageData(source, KEYFRAME_SIDE, this.mirrored, this.keyframeAspect) : null;
   }
 
   private async sendKeyframes(): Promise<void> {
