@@ -38,7 +38,9 @@ export default defineConfig({
             provider: playwright({
               launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }
             }),
-            instances: [{ browser: 'chromium' }]
+            instances: [{ browser: 'chromium' }],
+            // Its own server: next to VITE_PORT when given, so checkouts side by side do not collide.
+            api: { port: process.env.VITE_PORT ? Number(process.env.VITE_PORT) + 1 : 63315, strictPort: true }
           }
         }
       }

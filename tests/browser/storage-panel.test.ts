@@ -3,6 +3,8 @@ import { flushSync, mount, unmount } from 'svelte';
 import { page } from 'vitest/browser';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import PresetsPanel from '$lib/components/presets/PresetsPanel.svelte';
+import Toasts from '$lib/components/studio/Toasts.svelte';
+import { toaster } from '$lib/studio/toasts.svelte';
 import { exportStyle, readArchive } from '$lib/storage/archive';
 import { closeLivebrushDb, DB_NAME } from '$lib/storage/db';
 import { listPresets } from '$lib/storage/presets';
@@ -10,6 +12,8 @@ import { readSessionRecord } from '$lib/storage/session';
 import { FakeStudioHost, styleSnapshot, tinyWeights } from '../fixtures/storage/fixtures';
 
 let panel: ReturnType<typeof mount> | null = null;
+/** The page's toast, where the panel's messages appear (mounted once, as the studio does). */
+let toasts: ReturnType<typeof mount> | null = null;
 
 async function emptyDatabase(): Promise<void> {
   await closeLivebrushDb();
@@ -18,6 +22,7 @@ async function emptyDatabase(): Promise<void> {
 
 function showPanel(host: FakeStudioHost): void {
   panel = mount(PresetsPanel, { target: document.body, props: { host } });
+  toasts ??= mount(Toasts, { target: document.body });
   flushSync();
 }
 
@@ -32,6 +37,9 @@ beforeEach(emptyDatabase);
 afterEach(async () => {
   if (panel) await unmount(panel);
   panel = null;
+  if (toasts) await unmount(toasts);
+  toasts = null;
+  toaster.dismiss();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
   delete (window as { launchQueue?: unknown }).launchQueue;
@@ -176,3 +184,46 @@ describe('PresetsPanel in Chromium with real IndexedDB', () => {
     expect(style.weights).toEqual(host.style.weights);
   });
 });
+
+describe('PresetsPanel messages say what just happened, and nothing stale', () => {
+  it('says why "Save style" cannot save before asking for a name', async () => {
+    showPanel(new FakeStudioHost(styleSnapshot(null, 0)));
+    await page.getByRole('button', { name: 'Save style', exact: true }).click();
+    await expect.element(page.getByRole('alert')).toHaveTextContent('Nothing to save yet: capture a keyframe and paint on it first.');
+    expect(document.querySelector('dialog')).toBeNull();
+  });
+
+  it('confirms a rename, and the next export offers the new name', async () => {
+    showPanel(new FakeStudioHost(styleSnapshot(null, 1)));
+    await saveAs('Draft');
+    await page.getByRole('button', { name: 'Styles', exact: true }).click();
+    await page.getByRole('button', { name: 'Draft', exact: true }).click();
+    await expect.element(page.getByRole('status')).toHaveTextContent('Loaded “Draft”.');
+    await page.getByRole('button', { name: 'Styles', exact: true }).click();
+    await page.getByRole('button', { name: 'Rename Draft', exact: true }).click();
+    await page.getByLabelText('Style name').fill('Final');
+    await page.getByRole('button', { name: 'Rename', exact: true }).click();
+    await expect.element(page.getByRole('status')).toHaveTextContent('Renamed “Draft” to “Final”.');
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByRole('button', { name: 'Export style', exact: true }).click();
+    await expect.element(page.getByLabelText('Style name')).toHaveValue('Final');
+  });
+
+  it('does not send a person to the gallery they are looking at, and a failed import replaces the older success', async () => {
+    showPanel(new FakeStudioHost(styleSnapshot(null, 1)));
+    const exported = await exportStyle(styleSnapshot(tinyWeights(4), 1), 'Shared style');
+    const picker = page.getByLabelText('Style file to import');
+    await page.getByRole('button', { name: 'Styles', exact: true }).click();
+    await picker.upload(new File([exported.bytes as Uint8Array<ArrayBuffer>], exported.fileName));
+    await expect.element(page.getByRole('status')).toHaveTextContent('Imported “Shared style”.');
+    await expect.element(page.getByRole('button', { name: 'Shared style', exact: true })).toBeVisible();
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+
+    await picker.upload(new File([exported.bytes as Uint8Array<ArrayBuffer>], exported.fileName));
+    await expect.element(page.getByRole('status')).toHaveTextContent('Imported “Shared style”: open Styles to use it.');
+    await picker.upload(new File([exported.bytes.slice(0, 40)], 'broken.livebrush'));
+    await expect.element(page.getByRole('alert')).toHaveTextContent(/This file can't be imported/);
+    await expect.element(page.getByText('open Styles to use it')).not.toBeInTheDocument();
+  });
+});
+

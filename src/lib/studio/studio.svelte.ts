@@ -4,9 +4,23 @@ import { listCameras, nextCameraId, openCamera, stopStream, toCameraError } from
 import { FrameGrabber, type FrameSource } from '$lib/camera/frames';
 import type { RgbaImage } from '$lib/ml/types';
 import { createDocument, parsePaintDocument, type PaintDocument } from '$lib/paint/document';
+import type { PaintHistory } from '$lib/paint/history';
 import type { BackendReport, ComputeApi, GpuCallCounts, InitOptions, MemoryReport, TrainingStatus } from '$lib/worker/api';
 import { progressProxy, startComputeWorker, type ComputeWorker } from '$lib/worker/client';
 import { PreviewLoop, type PreviewStats } from './preview';
+import { activeAfterRemoval, paintingDiffers } from './keyframe-edits';
+import { SettleDetector } from './settle';
+import { toaster } from './toasts.svelte';
+import {
+  INITIAL_GOVERNOR,
+  canResume,
+  governTraining,
+  shouldTrain,
+  withTrainedBefore,
+  type GovernorEvent,
+  type GovernorState,
+  type TrainedBefore
+} from './training-governor';
 import type { StudioChange, StudioHost, StyleKeyframe, StyleSnapshot } from './types';
 
 /** Keyframes are captured (and trained on) at this long side; the preview stylizes at this or less. */
@@ -15,16 +29,25 @@ export const KEYFRAME_SIDE = 256;
 export const MAX_KEYFRAMES = 3;
 /** Announce new weights for autosave every this many training steps. */
 const WEIGHTS_CHANGE_EVERY = 25;
+/** Losses kept for the progress sparkline. */
+const LOSS_HISTORY = 240;
+/** The battery as the Battery Status API reports it (Chromium-based browsers only). */
+interface BatteryManager extends EventTarget {
+  level: number;
+  charging: boolean;
+}
 
-/** One keyframe as the studio edits it; `painted` is false until the first stroke. */
+/** One keyframe as the studio edits it; `painted` is false while its painting shows no paint. */
 export interface StudioKeyframe extends StyleKeyframe {
   strokes: PaintDocument;
   painted: boolean;
+  /** Its undo history, kept while other keyframes are edited (null: starts fresh from `strokes`). */
+  history: PaintHistory | null;
 }
 
 /** A fresh, unpainted keyframe on `frame`. */
 function newKeyframe(frame: ImageData): StudioKeyframe {
-  return { input: frame, painting: copyImage(frame), mask: null, strokes: createDocument(frame.width, frame.height), painted: false };
+  return { input: frame, painting: copyImage(frame), mask: null, strokes: createDocument(frame.width, frame.height), painted: false, history: null };
 }
 
 /** The stroke document saved with a style, or an empty one when it is missing or unreadable. */
@@ -57,8 +80,10 @@ export class Studio implements StudioHost {
   computeError = $state<string | null>(null);
   /** Training progress as last reported by the worker. */
   training = $state<TrainingStatus>({ running: false, step: 0, elapsedMs: 0, stepsPerSec: 0, loss: null });
-  /** Whether the person paused training (training does not restart on strokes until resumed). */
-  paused = $state(false);
+  /** What holds training back (Pause, convergence, a loaded style, a hidden page, a low battery). */
+  governor = $state.raw<GovernorState>(INITIAL_GOVERNOR);
+  /** The latest losses (one per step, the newest last), for the progress sparkline. */
+  lossHistory = $state.raw<number[]>([]);
   /** Preview figures (fps, working size). */
   preview = $state<PreviewStats>({ fps: 0, inferenceMs: 0, workingSide: KEYFRAME_SIDE, shownStep: -1 });
   /**
@@ -107,6 +132,17 @@ export class Studio implements StudioHost {
   private benchmarking = false;
   /** The latest painting change still waiting for its first preview frame: when, and the step then. */
   private pendingLatency: { at: number; step: number } | null = null;
+  /** Steps and time the loaded weights had: the worker counts from 0 after a load, the person sees one count. */
+  private trainedBefore: TrainedBefore = { steps: 0, ms: 0 };
+  /** Whether the worker was last told to train (true) or to pause (false). */
+  private trainingRequested = false;
+  /** The worker's step count at its last report (a report without a new step adds no loss). */
+  private lastWorkerStep = -1;
+  private readonly settle = new SettleDetector();
+  private readonly onVisibilityChange = () => this.govern({ type: 'visibility', hidden: document.hidden });
+  private battery: BatteryManager | null = null;
+  private readonly onBatteryChange = () =>
+    this.battery && this.govern({ type: 'battery', level: this.battery.level, charging: this.battery.charging });
 
   /** Starts the compute worker at once (restored styles may arrive before the camera is up). */
   constructor(private readonly options: InitOptions = {}) {
@@ -115,6 +151,33 @@ export class Studio implements StudioHost {
     this.video.muted = true;
     this.video.playsInline = true;
     this.video.autoplay = true;
+    this.watchDevice();
+  }
+
+  /** Training waits while the page is hidden and while a discharging battery is low. */
+  private watchDevice(): void {
+    document.addEventListener('visibilitychange', this.onVisibilityChange);
+    if (document.hidden) this.onVisibilityChange();
+    const nav = navigator as Navigator & { getBattery?: () => Promise<BatteryManager> };
+    nav.getBattery?.().then(
+      (battery) => {
+        this.battery = battery;
+        battery.addEventListener('levelchange', this.onBatteryChange);
+        battery.addEventListener('chargingchange', this.onBatteryChange);
+        this.onBatteryChange();
+      },
+      () => undefined
+    );
+  }
+
+  /** Whether training is held by something "Resume training" lifts (a pause, convergence, a loaded style, the battery). */
+  get paused(): boolean {
+    return canResume(this.governor);
+  }
+
+  /** Whether the active keyframe has a painting that a re-capture would replace. */
+  get activeKeyframePainted(): boolean {
+    return this.activeKeyframe?.painted ?? false;
   }
 
   /** Whether training is running or a stroke is in progress (the update prompt waits for neither). */
@@ -216,18 +279,27 @@ export class Studio implements StudioHost {
     };
   }
 
-  /** Freezes the current frame as the paint canvas background (replacing the active keyframe, if any). */
-  async captureKeyframe(withCountdown = false): Promise<void> {
-    if (withCountdown) {
-      for (let left = 3; left > 0; left--) {
-        this.countdown = left;
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-      }
-      this.countdown = null;
+  /** Counts down three seconds when asked (the timer), showing the seconds left in `countdown`. */
+  private async countDown(withCountdown: boolean): Promise<void> {
+    if (!withCountdown) return;
+    for (let left = 3; left > 0; left--) {
+      this.countdown = left;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+    this.countdown = null;
+  }
+
+  /**
+   * Freezes the current frame as the paint canvas background (replacing the active keyframe, if any).
+   * A painting it replaces is gone: the screen asks first (see `activeKeyframePainted`).
+   */
+  async captureKeyframe(withCountdown = false): Promise<void> {
+    if (this.countdown !== null) return;
+    await this.countDown(withCountdown);
     const frame = this.grabFrame();
     if (!frame) return;
     const keyframe = newKeyframe(frame);
+    const replaced = this.activeKeyframe;
     if (this.keyframes.length === 0) {
       this.keyframes = [keyframe];
       this.selectKeyframe(0);
@@ -237,17 +309,46 @@ export class Studio implements StudioHost {
     }
     this.countPainted();
     await this.sendKeyframes();
+    if (replaced?.painted) this.govern({ type: 'painting-changed', painted: this.paintedCount > 0 });
     this.notify('keyframes');
   }
 
-  /** Captures another keyframe; its painting trains together with the others. */
-  async addKeyframe(): Promise<void> {
-    if (this.keyframes.length >= MAX_KEYFRAMES) return;
+  /** Captures another keyframe; once painted, its painting trains together with the others. */
+  async addKeyframe(withCountdown = false): Promise<void> {
+    if (this.keyframes.length >= MAX_KEYFRAMES || this.countdown !== null) return;
+    await this.countDown(withCountdown);
     const frame = this.grabFrame();
     if (!frame) return;
     this.keyframes = [...this.keyframes, newKeyframe(frame)];
     this.selectKeyframe(this.keyframes.length - 1);
     await this.sendKeyframes();
+    this.notify('keyframes');
+    toaster.info(`Keyframe ${this.keyframes.length} added. Paint on it to train on it; until then it is left out.`);
+  }
+
+  /** Deletes keyframe `index` (its painting too); the toast offers Undo. */
+  async deleteKeyframe(index: number): Promise<void> {
+    const removed = this.keyframes[index];
+    if (!removed || this.keyframes.length < 2) return;
+    const active = activeAfterRemoval(this.activeIndex, index, this.keyframes.length);
+    this.keyframes = this.keyframes.filter((_, i) => i !== index);
+    this.selectKeyframe(active);
+    this.countPainted();
+    await this.sendKeyframes();
+    if (removed.painted) this.govern({ type: 'painting-changed', painted: this.paintedCount > 0 });
+    this.notify('keyframes');
+    toaster.info(`Deleted keyframe ${index + 1}.`, { label: 'Undo', run: () => void this.restoreKeyframe(removed, index) });
+  }
+
+  /** Puts a deleted keyframe back at `index` (Undo). */
+  private async restoreKeyframe(keyframe: StudioKeyframe, index: number): Promise<void> {
+    if (this.keyframes.length >= MAX_KEYFRAMES || this.keyframes.includes(keyframe)) return;
+    const at = Math.min(index, this.keyframes.length);
+    this.keyframes = [...this.keyframes.slice(0, at), keyframe, ...this.keyframes.slice(at)];
+    this.selectKeyframe(at);
+    this.countPainted();
+    await this.sendKeyframes();
+    if (keyframe.painted) this.govern({ type: 'painting-changed', painted: true });
     this.notify('keyframes');
   }
 
@@ -291,34 +392,69 @@ export class Studio implements StudioHost {
     this.notify('strokes');
   }
 
-  /** The paint canvas's painting changed: train on it (starting training on the first stroke). */
+  /**
+   * The paint canvas's painting changed: train on it (starting training on the first stroke). A painting
+   * that shows no paint (a fresh or re-captured frame, everything erased) leaves its keyframe out of training.
+   */
   async paintingChanged(painting: ImageData, mask: ImageData | null): Promise<void> {
     const index = this.activeIndex;
     const keyframe = this.keyframes[index];
     const api = await this.computeReady;
-    if (!keyframe || !api) return;
+    if (!keyframe || !api || this.keyframes[index] !== keyframe) return;
+    const painted = paintingDiffers(painting, keyframe.input);
     keyframe.painting = copyImage(painting);
     keyframe.mask = mask ? copyImage(mask) : null;
     this.paintingRevision += 1;
-    if (!keyframe.painted) {
-      keyframe.painted = true;
+    if (painted !== keyframe.painted) {
+      keyframe.painted = painted;
       this.countPainted();
+      await this.sendKeyframes();
+    } else if (painted) {
+      const paintingCopy = copyImage(painting);
+      const maskCopy = mask ? copyImage(mask) : null;
+      const buffers = [paintingCopy.data.buffer, ...(maskCopy ? [maskCopy.data.buffer] : [])];
+      const at = performance.now();
+      const step = await api.updatePainting(index, Comlink.transfer(paintingCopy, buffers), maskCopy);
+      this.pendingLatency = { at, step };
+    } else {
+      return;
     }
-    const paintingCopy = copyImage(painting);
-    const maskCopy = mask ? copyImage(mask) : null;
-    const buffers = [paintingCopy.data.buffer, ...(maskCopy ? [maskCopy.data.buffer] : [])];
-    const at = performance.now();
-    const step = await api.updatePainting(index, Comlink.transfer(paintingCopy, buffers), maskCopy);
-    this.pendingLatency = { at, step };
-    if (!this.paused && !this.training.running) await this.runTraining();
+    this.govern({ type: 'painting-changed', painted: this.paintedCount > 0 });
   }
 
-  private async runTraining(): Promise<void> {
+  /** Applies a training event and starts or pauses the worker to match. */
+  private govern(event: GovernorEvent): void {
+    const wasSettled = this.governor.holds.includes('settled');
+    this.governor = governTraining(this.governor, event);
+    if (event.type === 'painting-changed' || event.type === 'resume' || event.type === 'loaded') this.settle.reset();
+    if (event.type === 'settled' && !wasSettled) {
+      toaster.info('Style settled: training paused to save battery. Paint more or resume training to refine it.');
+    }
+    void this.syncTraining();
+  }
+
+  private async syncTraining(): Promise<void> {
+    const wanted = shouldTrain(this.governor);
+    if (wanted === this.trainingRequested) return;
+    this.trainingRequested = wanted;
     const api = await this.computeReady;
     if (!api) return;
+    if (wanted) await this.runTraining(api);
+    else await api.pauseTraining();
+  }
+
+  private async runTraining(api: Comlink.Remote<ComputeApi>): Promise<void> {
     await api.startTraining(
       progressProxy((status: TrainingStatus) => {
-        this.training = status;
+        const stepped = status.step !== this.lastWorkerStep;
+        this.lastWorkerStep = status.step;
+        this.training = withTrainedBefore(status, this.trainedBefore);
+        // Stopped by an error: the next stroke or Resume starts it again.
+        if (!status.running && status.error) this.trainingRequested = false;
+        if (status.running && stepped && status.loss !== null) {
+          this.lossHistory = [...this.lossHistory.slice(1 - LOSS_HISTORY), status.loss];
+          if (this.settle.add(status.loss) && shouldTrain(this.governor)) this.govern({ type: 'settled' });
+        }
         if (status.step - this.lastWeightsChangeStep >= WEIGHTS_CHANGE_EVERY) {
           this.lastWeightsChangeStep = status.step;
           this.notify('weights');
@@ -327,16 +463,14 @@ export class Studio implements StudioHost {
     );
   }
 
-  /** Pauses training (the preview keeps the weights it has). */
+  /** Pauses training (the preview keeps the weights it has); strokes do not restart it until Resume. */
   async pauseTraining(): Promise<void> {
-    this.paused = true;
-    await (await this.computeReady)?.pauseTraining();
+    this.govern({ type: 'pause' });
   }
 
-  /** Resumes training on the current paintings. */
+  /** Resumes training on the current paintings (also after it settled, after a load, or on a low battery). */
   async resumeTraining(): Promise<void> {
-    this.paused = false;
-    await this.runTraining();
+    this.govern({ type: 'resume' });
   }
 
   /** The preview as it is on screen, as a PNG file. */
@@ -418,27 +552,36 @@ export class Studio implements StudioHost {
   /** Replaces keyframes, paintings and weights; the preview switches to the weights at once. */
   async applyStyle(style: StyleSnapshot): Promise<void> {
     const api = await this.computeReady;
+    this.trainingRequested = false;
     await api?.pauseTraining();
     this.keyframes = style.keyframes.map((keyframe) => ({
       input: copyImage(keyframe.input),
       painting: copyImage(keyframe.painting),
       mask: keyframe.mask ? copyImage(keyframe.mask) : null,
       strokes: restoreDocument(keyframe.strokes, keyframe.input.width, keyframe.input.height),
-      painted: true
+      painted: true,
+      history: null
     }));
     this.selectKeyframe(0);
     this.countPainted();
+    // A style without weights starts from a fresh network, not from whatever was trained before.
+    if (api && !style.weights) await api.reset();
     await this.sendKeyframes();
-    if (style.weights && api) await api.loadWeights(new Uint8Array(style.weights));
+    if (api && style.weights) await api.loadWeights(new Uint8Array(style.weights));
     this.previewLoop?.clearStylized();
+    // The worker counts from 0 again; the person keeps seeing the style's own count, continued.
+    this.trainedBefore = style.weights ? { steps: style.stats.steps, ms: style.stats.trainingMs } : { steps: 0, ms: 0 };
     this.training = {
       running: false,
-      step: style.stats.steps,
-      elapsedMs: style.stats.trainingMs,
+      step: this.trainedBefore.steps,
+      elapsedMs: this.trainedBefore.ms,
       stepsPerSec: 0,
       loss: style.stats.lastLoss
     };
+    this.lossHistory = [];
+    this.lastWorkerStep = 0;
     this.lastWeightsChangeStep = 0;
+    this.govern({ type: 'loaded', painted: this.paintedCount > 0 });
     this.notify('keyframes');
   }
 
@@ -454,6 +597,9 @@ export class Studio implements StudioHost {
 
   /** Stops the camera, the preview and the worker. */
   destroy(): void {
+    document.removeEventListener('visibilitychange', this.onVisibilityChange);
+    this.battery?.removeEventListener('levelchange', this.onBatteryChange);
+    this.battery?.removeEventListener('chargingchange', this.onBatteryChange);
     this.previewLoop?.stop();
     stopStream(this.stream);
     this.photo?.close();
