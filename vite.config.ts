@@ -33,8 +33,6 @@ export default defineConfig({
           browser: {
             enabled: true,
             headless: true,
-          // VITEST_BROWSER_PORT lets several checkouts run browser tests side by side.
-          api: { port: Number(process.env.VITEST_BROWSER_PORT ?? 63315) },
             provider: playwright({
               launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }
             }),

@@ -443,7 +443,7 @@ export class Studio implements StudioHost {
     else await api.pauseTraining();
   }
 
-  private async runTraining(api: Comlink.Remote<ComputeApi>): Promise<void> {
+  private async runTraining(api: ComputeApi): Promise<void> {
     await api.startTraining(
       progressProxy((status: TrainingStatus) => {
         const stepped = status.step !== this.lastWorkerStep;

@@ -74,7 +74,10 @@ function startParallelEngine(): ComputeWorker {
   const stylizer = Comlink.wrap<StylizerApi>(preview.worker);
   /** Bumped by every loadWeights/reset so a handoff already on its way cannot replace the new style. */
   let generation = 0;
-  /** The keyframes as last sent, so the stylizer can be given the first painted one. */
+  /**
+   * Copies of the keyframes as last sent, so the stylizer can be given the first painted one (the
+   * studio transfers the originals to the training worker).
+   */
   let keyframes: WorkerKeyframe[] = [];
   let reference: WorkerKeyframe | null = null;
   /** Hands the stylizer the first painted keyframe when it changed. */
@@ -101,12 +104,12 @@ function startParallelEngine(): ComputeWorker {
       return describe(previewReport, trainingReport, isolated);
     },
     async setKeyframes(next) {
-      keyframes = [...next];
-      await Promise.all([trainer.setKeyframes(next), updateReference()]);
+      keyframes = next.map((keyframe) => ({ input: copyImage(keyframe.input), painting: keyframe.painting && copyImage(keyframe.painting), mask: null }));
+      await Promise.all([updateReference(), trainer.setKeyframes(next)]);
     },
     async updatePainting(index, painting, mask) {
-      keyframes[index] = { ...keyframes[index], painting, mask };
-      const [step] = await Promise.all([trainer.updatePainting(index, painting, mask), updateReference()]);
+      keyframes[index] = { ...keyframes[index], painting: copyImage(painting) };
+      const [, step] = await Promise.all([updateReference(), trainer.updatePainting(index, painting, mask)]);
       return step;
     },
     startTraining: (onProgress) => trainer.startTraining(onProgress),
@@ -149,6 +152,11 @@ function startParallelEngine(): ComputeWorker {
       preview.worker.terminate();
     }
   };
+}
+
+/** A copy of an image that stays here when the original is transferred to a worker. */
+function copyImage(image: ImageData): ImageData {
+  return new ImageData(new Uint8ClampedArray(image.data), image.width, image.height);
 }
 
 /** One report for both workers: the preview's backend, every note once, threads where WASM runs. */
