@@ -58,7 +58,8 @@ export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, st
   const replicas = positiveNumber(flags, 'replicas', true) ?? 1;
   const seed = positiveNumber(flags, 'seed', true) ?? 1;
   const weights = weightsFile ? new Uint8Array(await readFile(weightsFile)) : undefined;
-  const group = await ReplicaGroup.start({ network, training: candidate.training, examples, seed, weights }, replicas);
+  // Weights trained before carry their own network settings (the candidate's may have changed since).
+  const group = await ReplicaGroup.start({ ...(weights ? { weights } : { network }), training: candidate.training, examples, seed }, replicas);
   const trainer = group.trainer;
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
