@@ -32,7 +32,7 @@ function pixelsOf(bitmap: ImageBitmap): Uint8ClampedArray {
 }
 
 describe('GPU-resident preview frames', () => {
-  it('stylize a WebGPU frame with 0 readbacks, matching the readback path', async () => {
+  it('stylize a WebGPU frame with 0 readbacks (and match the readback path where canvases can be read back)', async () => {
     const { backend, notes } = await initBackend(['webgpu'], { allowSoftwareGpu: true, purpose: 'inference' });
     expect(backend, notes.join('; ')).toBe('webgpu');
     countGpuCalls();
