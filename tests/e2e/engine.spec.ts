@@ -19,8 +19,9 @@ interface EngineState {
 
 function engineState(page: Page): Promise<EngineState> {
   return page.evaluate(() => {
-    const studio = (window as unknown as { __livebrush: { studio: { backend: EngineState['backend']; preview: { shownStep: number } } } }).__livebrush.studio;
-    return { isolated: crossOriginIsolated, backend: studio.backend, shownStep: studio.preview.shownStep, cores: navigator.hardwareConcurrency };
+    // Undefined while the page is still loading (after a reload).
+    const studio = (window as unknown as { __livebrush?: { studio: { backend: EngineState['backend']; preview: { shownStep: number } } } }).__livebrush?.studio;
+    return { isolated: crossOriginIsolated, backend: studio?.backend ?? null, shownStep: studio?.preview.shownStep ?? -1, cores: navigator.hardwareConcurrency };
   });
 }
 
