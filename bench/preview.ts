@@ -38,7 +38,8 @@ const json = flags.has('json');
 const PORT = Number(process.env.BENCH_PORT ?? 4190);
 const ORIGIN = `http://localhost:${PORT}`;
 
-type Engine = 'parallel' | 'single';
+/** `parallel`, `single`, or `parallel:cores=N` (threads split as for N cores). */
+type Engine = string;
 
 /** The figures of one engine on WASM (null: not measured, e.g. it failed). */
 interface EngineFigures {
@@ -159,7 +160,8 @@ async function measureEngine(engine: Engine): Promise<EngineRow> {
     strokesSeen: '–',
     strokeRecall: null
   };
-  const query = `backend=wasm&side=${side}${engine === 'single' ? '&engine=single' : ''}`;
+  const [kind, option] = engine.split(':');
+  const query = `backend=wasm&side=${side}${kind === 'single' ? '&engine=single' : ''}${option ? `&${option}` : ''}`;
   const { browser, context } = await launch();
   try {
     const { page, started } = await openStudio(context, query);

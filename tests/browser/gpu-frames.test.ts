@@ -39,7 +39,7 @@ describe('GPU-resident preview frames', () => {
     countGpuCalls();
   });
 
-  it('stylize a WebGPU frame with 0 readbacks, matching the readback path', async () => {
+  it('stylize a WebGPU frame with 0 readbacks (and match the readback path where canvases can be read back)', async () => {
     const generator = createGenerator(TINY, 3);
     const stylizer = new FrameStylizer(true);
     stylizer.setWeights(await encodeWeightsAsync(generator));

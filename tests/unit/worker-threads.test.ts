@@ -9,12 +9,13 @@ describe('WASM threads', () => {
     expect(threadsNote({ preview: 1, training: 1 }, false)).toMatch(/single-threaded.*not cross-origin isolated/);
   });
 
-  it('gives the preview every core (up to 4) and training half of them', () => {
-    expect(splitThreads(2, true)).toEqual({ preview: 2, training: 1 });
-    expect(splitThreads(4, true)).toEqual({ preview: 4, training: 2 });
+  it('splits the cores between the two sides without oversubscribing (up to 4 threads each)', () => {
+    expect(splitThreads(2, true)).toEqual({ preview: 1, training: 1 });
+    expect(splitThreads(3, true)).toEqual({ preview: 2, training: 1 });
+    expect(splitThreads(4, true)).toEqual({ preview: 2, training: 2 });
     expect(splitThreads(8, true)).toEqual({ preview: 4, training: 4 });
     expect(splitThreads(16, true)).toEqual({ preview: 4, training: 4 });
-    expect(threadsNote({ preview: 2, training: 1 }, true)).toBe('WASM threads: 2 for the preview, 1 for training');
+    expect(threadsNote({ preview: 2, training: 2 }, true)).toBe('WASM threads: 2 for the preview, 2 for training');
   });
 
   it('never asks for threads a single core cannot run', () => {

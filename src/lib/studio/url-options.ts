@@ -14,7 +14,7 @@ export interface UrlOptions {
 
 /**
  * Parses `?debug`, `?backend=a,b`, `?allowSoftwareGpu`, `?engine=single` (the one-worker engine, for
- * comparison), `?gpuCalls` (count WebGPU readbacks and submits), `?forceGpuFrames` (skip the WebGPU canvas check) and `?side=N` (a fixed preview working
+ * comparison), `?gpuCalls` (count WebGPU readbacks and submits), `?forceGpuFrames` (skip the WebGPU canvas check), `?cores=N` (split threads as for N cores) and `?side=N` (a fixed preview working
  * side); unknown backend names are ignored.
  */
 export function readUrlOptions(search: string): UrlOptions {
@@ -29,6 +29,8 @@ export function readUrlOptions(search: string): UrlOptions {
   if (params.get('engine') === 'single') init.engine = 'single';
   if (params.has('gpuCalls')) init.countGpuCalls = true;
   if (params.has('forceGpuFrames')) init.forceGpuFrames = true;
+  const cores = Number(params.get('cores'));
+  if (Number.isInteger(cores) && cores >= 1 && cores <= 64) init.cores = cores;
   const side = Number(params.get('side'));
   if (Number.isInteger(side) && side >= 16 && side <= 4096) init.previewSide = side;
   return { debug: params.has('debug'), init };

@@ -35,6 +35,8 @@ export interface InitOptions {
   countGpuCalls?: boolean;
   /** Keep WebGPU frames on the GPU even where the start-up check of canvas drawing fails (benchmarks count calls on SwiftShader, whose canvases stay blank). */
   forceGpuFrames?: boolean;
+  /** Split threads as if the device had this many cores (benchmarks compare splits); used by the page only. */
+  cores?: number;
   /** Stylize preview frames at this long side instead of adapting it (benchmarks); used by the page only. */
   previewSide?: number;
 }

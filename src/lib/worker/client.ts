@@ -91,7 +91,7 @@ function startParallelEngine(): ComputeWorker {
   const api: ComputeApi = {
     async init(options: InitOptions = {}) {
       const isolated = globalThis.crossOriginIsolated === true;
-      const threads = splitThreads(navigator.hardwareConcurrency, isolated);
+      const threads = splitThreads(options.cores ?? navigator.hardwareConcurrency, isolated);
       const [previewReport, trainingReport] = await Promise.all([
         stylizer.init({ ...options, wasmThreads: threads.preview }),
         trainer.init({ ...options, wasmThreads: threads.training })

@@ -4,15 +4,17 @@
 const MAX_THREADS = 4;
 
 /**
- * Splits the cores between the stylizing and the training worker. Without cross-origin isolation
- * there are no WASM threads: one each. Otherwise training gets half the cores and the preview all of
- * them (up to 4 each): while both run they share the machine; when training is paused, the preview
- * alone has every core.
+ * Splits the cores between the stylizing and the training worker, never asking for more threads than
+ * cores: training gets half (up to 4), the preview the rest (up to 4). Without cross-origin isolation
+ * there are no WASM threads: one each. Oversubscribing costs more than it gives: with 2 preview
+ * threads beside 1 training thread on 2 cores, every operator's thread barrier waits for a
+ * descheduled thread, and the preview ran at 0.58× the single-worker engine (docs/app.md).
  */
 export function splitThreads(hardwareConcurrency: number, isolated: boolean): { preview: number; training: number } {
   const cores = Math.max(1, Math.floor(hardwareConcurrency || 1));
   if (!isolated || cores === 1) return { preview: 1, training: 1 };
-  return { preview: Math.min(MAX_THREADS, cores), training: Math.min(MAX_THREADS, Math.max(1, Math.floor(cores / 2))) };
+  const training = Math.min(MAX_THREADS, Math.max(1, Math.floor(cores / 2)));
+  return { preview: Math.min(MAX_THREADS, Math.max(1, cores - training)), training };
 }
 
 /** The status line's tooltip sentence about threads. */
