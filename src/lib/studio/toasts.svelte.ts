@@ -6,7 +6,7 @@ export interface ToastAction {
   run: () => void;
 }
 
-/** One message. Errors stay until dismissed or replaced; other messages fade after a while. */
+/** One message; it goes after a while (errors stay longest), when dismissed, or when replaced. */
 export interface Toast {
   id: number;
   text: string;
@@ -17,6 +17,8 @@ export interface Toast {
 /** How long an info toast stays, and one with an action (time to reach its button). */
 const INFO_MS = 8_000;
 const ACTION_MS = 10_000;
+/** Errors stay long enough to read twice, then free the screen. */
+const ERROR_MS = 20_000;
 
 /** The one message on screen: a new message replaces the previous one, so nothing stale lingers. */
 export class Toaster {
@@ -32,9 +34,9 @@ export class Toaster {
     this.show({ id: this.nextId++, text, kind: 'info', action }, ms);
   }
 
-  /** Shows an error; it stays until dismissed or replaced. */
+  /** Shows an error; it stays until dismissed, replaced, or for ERROR_MS. */
   error(text: string): void {
-    this.show({ id: this.nextId++, text, kind: 'error', action: null }, null);
+    this.show({ id: this.nextId++, text, kind: 'error', action: null }, ERROR_MS);
   }
 
   /** Removes the toast on screen (or only toast `id`, if it is still the one shown). */
@@ -50,10 +52,10 @@ export class Toaster {
     return () => (this.inlineHosts -= 1);
   }
 
-  private show(toast: Toast, ms: number | null): void {
+  private show(toast: Toast, ms: number): void {
     clearTimeout(this.timer);
     this.current = toast;
-    if (ms !== null) this.timer = setTimeout(() => this.dismiss(toast.id), ms);
+    this.timer = setTimeout(() => this.dismiss(toast.id), ms);
   }
 }
 
