@@ -52,9 +52,9 @@ export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, st
   const { backend } = await ml.initBackend(['wasm']);
   const { network } = candidate;
   // Guided networks place their guide channels in the Trainer; 6-channel networks without a guide
-  // setting get the static pattern (the earlier aux candidate, not supported by the live path).
-  if (network.inputChannels === 6 && !network.guide) throw new CliError('static aux candidates are no longer supported; use a guided one');
-  const examples = [{ input, styled }];
+  // setting get the same static pattern on every frame (the earlier aux candidate).
+  const staticAux = network.inputChannels === 6 && !network.guide ? ml.createAuxImage(input.width, input.height).image : undefined;
+  const examples = [{ input, styled, ...(staticAux ? { aux: staticAux } : {}) }];
   const replicas = positiveNumber(flags, 'replicas', true) ?? 1;
   const seed = positiveNumber(flags, 'seed', true) ?? 1;
   const weights = weightsFile ? new Uint8Array(await readFile(weightsFile)) : undefined;
@@ -88,7 +88,7 @@ export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, st
     async stylize(frame) {
       const started = performance.now();
       const cpu = process.cpuUsage();
-      const output = await live.stylize(generator, keyframe, frame, last.step);
+      const output = staticAux ? await ml.stylize(generator, frame, staticAux) : await live.stylize(generator, keyframe, frame, last.step);
       inferCpuMs += cpuMsSince(cpu);
       inferMs += performance.now() - started;
       overheadMs += live.overheadMs;
