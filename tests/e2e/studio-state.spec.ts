@@ -6,7 +6,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
 import { fakeCameraArgs, fakeCameraFile } from '../fixtures/camera/fake-camera.ts';
-import { paintRegion, trainingStep } from './painting.ts';
+import { openBrushSettings, paintRegion, trainingStep } from './painting.ts';
 
 test.use({
   viewport: { width: 393, height: 852 },
@@ -80,7 +80,8 @@ test('keyframes: a re-capture asks first, an unpainted keyframe is left out, bru
   await page.waitForTimeout(2_000);
   expect(await paintedFlags(page)).toEqual([true, false]);
 
-  // The brush is as it was; keyframe 1 still has its undo history.
+  // The brush is as it was (its settings fold away on phone-wide screens); keyframe 1 still has its undo history.
+  await openBrushSettings(page);
   await expect(page.getByLabel('Colour')).toHaveValue('#ff00ff');
   await expect(page.getByLabel('Brush size')).toHaveValue('40');
   await page.getByRole('button', { name: 'Keyframe 1' }).click();
