@@ -95,7 +95,10 @@ function strokeRecall(): number {
   const { width, height } = keyframe.input;
   const preview = document.querySelector<HTMLCanvasElement>('canvas[aria-label="Stylized preview"]')!;
   const context = new OffscreenCanvas(width, height).getContext('2d')!;
-  context.drawImage(preview, 0, 0, width, height);
+  // The keyframe is the centred crop of the camera frame of the paint area's shape; the preview shows the whole frame.
+  const cropWidth = Math.min(preview.width, Math.round((preview.height * width) / height));
+  const cropHeight = Math.min(preview.height, Math.round((preview.width * height) / width));
+  context.drawImage(preview, (preview.width - cropWidth) / 2, (preview.height - cropHeight) / 2, cropWidth, cropHeight, 0, 0, width, height);
   const shown = context.getImageData(0, 0, width, height).data;
   const key = keyframe.input.data;
   const paint = keyframe.painting.data;
@@ -144,6 +147,8 @@ async function openStudio(context: BrowserContext, query: string): Promise<{ pag
 async function launch() {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fakeCameraArgs(fakeCameraFile())] });
   const context = await browser.newContext({ viewport: { width: 412, height: 915 } });
+  // tsx names inner functions with a `__name` helper that functions sent to page.evaluate take along.
+  await context.addInitScript('window.__name = (target) => target;');
   return { browser, context };
 }
 
@@ -172,6 +177,9 @@ async function measureEngine(engine: Engine): Promise<EngineRow> {
     await page.evaluate(() => navigator.serviceWorker.ready);
 
     await page.getByRole('button', { name: 'Capture keyframe' }).click();
+    // Phone-wide screens fold the brush settings behind a button.
+    const settings = page.getByRole('button', { name: 'Brush settings' });
+    if ((await settings.count()) > 0 && (await settings.getAttribute('aria-expanded')) === 'false') await settings.click();
     await page.getByLabel('Brush size').fill('30');
     await stroke(page, 0.35, '#ff00ff');
     await page.waitForFunction('window.__livebrush.studio.preview.shownStep > 0', null, { timeout: strokeBudgetSeconds * 1000 });

@@ -98,4 +98,35 @@ describe('stroke layer on tensors', () => {
     frame.dispose();
     generator.dispose();
   });
+
+  it('carries strokes painted on a keyframe cropped from the middle of a wider frame (as the studio crops it), on both paths', async () => {
+    const generator = createGenerator({ ...NETWORKS.mobile, name: 'layered', strokeLayer: { threshold: 60 } } as NetworkConfig, 3);
+    // The camera frame is 128×64; the keyframe is its centred 64×64 crop with a bar painted across it.
+    const wide = scene(128, 64);
+    const input: RgbaImage = { width: 64, height: 64, data: new Uint8ClampedArray(64 * 64 * 4) };
+    for (let y = 0; y < 64; y++) input.data.set(wide.data.subarray((y * 128 + 32) * 4, (y * 128 + 96) * 4), y * 64 * 4);
+    const painting = { ...input, data: input.data.slice() };
+    for (let y = 20; y < 28; y++) for (let x = 8; x < 56; x++) painting.data.set([255, 0, 255], (y * 64 + x) * 4);
+    const keyframe = { input, styled: painting };
+    // The camera moved the content by (5, 7): the bar belongs at x 45–92 of the wide frame, rows 27–34.
+    const frame = scene(128, 64, 5, 7);
+    const isMagenta = (data: ArrayLike<number>, at: number) => data[at] > 200 && data[at + 1] < 70 && data[at + 2] > 200;
+
+    const cpu = await new LiveStylizer().stylize(generator, keyframe, frame, 1);
+    const frameTensor = rgb(frame);
+    const live = new LiveStylizer();
+    const gpu = live.stylizeTensor(generator, keyframe, frameTensor, halve(frame), 1);
+    const values = await gpu.data();
+    gpu.dispose();
+    for (const x of [50, 70, 88]) {
+      expect(isMagenta(cpu.data, (30 * 128 + x) * 4)).toBe(true);
+      expect(isMagenta(values, (30 * 128 + x) * 3)).toBe(true);
+    }
+    // Not at the keyframe's own place in the frame (x + 32, rows 20–27 → unmoved would be row 22), nor outside the crop's reach.
+    expect(isMagenta(cpu.data, (22 * 128 + 60) * 4)).toBe(false);
+    expect(isMagenta(cpu.data, (30 * 128 + 20) * 4)).toBe(false);
+    frameTensor.dispose();
+    live.dispose();
+    generator.dispose();
+  });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createGuideReference, frameGuide, keyframeGuide, type GuideReference } from './guides';
+import { centreCrop, type CropRect } from '../camera/frames';
+import { createGuideReference, frameGuide, keyframeGuide, warpGuide, type GuideReference } from './guides';
 import type { Generator } from './generator';
 import { IDENTITY_AFFINE, type Affine } from './motion';
 import { stylize, stylizeTensor } from './stylize';
@@ -27,29 +28,42 @@ export class LiveStylizer {
 
   /**
    * One frame through `generator` (trained at `step` on `keyframe` as its reference). Without a
-   * keyframe (weights loaded alone) or for a frame of another shape, the network alone.
+   * keyframe (weights loaded alone), the network alone. A frame of another shape than the keyframe
+   * (the studio crops keyframes to the paint area) is tracked on its centred crop of that shape.
    */
   async stylize(generator: Generator, keyframe: KeyframeExample | undefined, frame: RgbaImage, step: number): Promise<RgbaImage> {
     const { guide, strokeLayer } = generator.config;
     this.overheadMs = 0;
     if (!guide && !strokeLayer) return stylize(generator, frame);
     const reference = keyframe ? this.referenceFor(generator, keyframe.input) : null;
-    const sameShape = reference && Math.abs(frame.height / reference.height - frame.width / reference.width) <= (0.02 * frame.width) / reference.width;
-    if (!reference || !sameShape) {
+    if (!reference) {
       // Nothing to track against: the guide as on a keyframe (unmoved), no strokes carried.
       return stylize(generator, frame, guide ? keyframeGuide(createGuideReference(frame, guide)) : undefined);
     }
     const trackingStarted = performance.now();
-    const placed = frameGuide(reference, frame, this.previous);
-    this.previous = placed.tracked;
+    const motion = this.track(reference, frame);
+    const aux = reference.pattern ? warpGuide(reference, motion, frame.width, frame.height) : undefined;
     this.overheadMs = performance.now() - trackingStarted;
-    const output = await stylize(generator, frame, placed.guide ?? undefined);
+    const output = await stylize(generator, frame, aux);
     if (!strokeLayer) return output;
     const layer = await this.strokeLayerFor(generator, keyframe!, reference, step, strokeLayer.threshold);
     const layerStarted = performance.now();
-    const strokes = applyStrokeLayer(output, layer, placed.motion);
+    const strokes = applyStrokeLayer(output, layer, motion);
     this.overheadMs += performance.now() - layerStarted;
     return strokes;
+  }
+
+  /**
+   * Keyframe → frame motion, each frame starting from the last one's. A frame of another shape is
+   * tracked on its centred crop of the keyframe's shape, where the keyframe was cropped from.
+   */
+  private track(reference: GuideReference, frame: RgbaImage): Affine {
+    const crop = centreCrop(frame.width, frame.height, reference.width / reference.height);
+    const whole = crop.width === frame.width && crop.height === frame.height;
+    const placed = frameGuide(reference, whole ? frame : cropImage(frame, crop), this.previous);
+    this.previous = placed.tracked;
+    const [a, b, c, d, e, f] = placed.motion;
+    return [a, b, c + crop.x, d, e, f + crop.y];
   }
 
   private referenceFor(generator: Generator, keyframe: RgbaImage): GuideReference {
@@ -84,15 +98,12 @@ export class LiveStylizer {
     const { guide, strokeLayer } = generator.config;
     if (guide) throw new Error('Guided networks are stylized through stylize(), which draws their guide');
     const reference = strokeLayer && keyframe ? this.referenceFor(generator, keyframe.input) : null;
-    const [height, width] = frame.shape;
-    const sameShape = (w: number, h: number) => reference && Math.abs(h / reference.height - w / reference.width) <= (0.02 * w) / reference.width;
-    if (!reference || !sameShape(width, height) || !sameShape(small.width, small.height)) return stylizeTensor(generator, frame);
+    const [, width] = frame.shape;
+    if (!reference) return stylizeTensor(generator, frame);
     const trackingStarted = performance.now();
-    const placed = frameGuide(reference, small, this.previous);
-    this.previous = placed.tracked;
     // Keyframe → small-frame pixels, then to the frame's own pixels.
     const scale = width / small.width;
-    const motion = placed.motion.map((value) => value * scale) as unknown as Affine;
+    const motion = this.track(reference, small).map((value) => value * scale) as unknown as Affine;
     this.overheadMs = performance.now() - trackingStarted;
     const residual = this.residualFor(generator, keyframe!, step, strokeLayer!.threshold);
     return tf.tidy(() => applyStrokeLayerTensor(stylizeTensor(generator, frame), residual, motion));
@@ -121,4 +132,14 @@ export class LiveStylizer {
 /** The RGB channels of an RGBA image as an HxWx3 int32 tensor. */
 function rgbOf(image: RgbaImage): tf.Tensor3D {
   return tf.tidy(() => tf.slice(tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, 4], 'int32'), [0, 0, 0], [-1, -1, 3]));
+}
+
+/** The `crop` rectangle of an image. */
+function cropImage(image: RgbaImage, crop: CropRect): RgbaImage {
+  const data = new Uint8ClampedArray(crop.width * crop.height * 4);
+  for (let y = 0; y < crop.height; y++) {
+    const start = ((crop.y + y) * image.width + crop.x) * 4;
+    data.set(image.data.subarray(start, start + crop.width * 4), y * crop.width * 4);
+  }
+  return { width: crop.width, height: crop.height, data };
 }
