@@ -12,6 +12,7 @@ import { applyStrokeLayer, createStrokeLayer } from '../../src/lib/ml/strokes';
 import { Trainer } from '../../src/lib/ml/trainer';
 import type { RgbaImage } from '../../src/lib/ml/types';
 import { decodeWeights } from '../../src/lib/ml/weights';
+import { halveImage } from './support/images';
 
 /** A scene with detail at several scales (as camera pictures have), defined at every real position so a warped copy has no resampling error. */
 function texture(u: number, v: number): [number, number, number] {
@@ -126,7 +127,7 @@ describe('guide channels', () => {
   it('of a frame at another resolution are drawn at its size, in the same place', () => {
     const key = render(WIDTH, HEIGHT);
     const reference = createGuideReference(key);
-    const half = frameGuide(reference, grayToHalf(key));
+    const half = frameGuide(reference, halveImage(key));
     expect([half.guide!.width, half.guide!.height]).toEqual([WIDTH / 2, HEIGHT / 2]);
     expect(cornerError(half.motion, [0.5, 0, 0, 0, 0.5, 0], WIDTH, HEIGHT)).toBeLessThan(0.5);
   });
@@ -136,20 +137,6 @@ describe('guide channels', () => {
     expect(() => frameGuide(reference, render(WIDTH, WIDTH))).toThrow(/shape/);
   });
 });
-
-/** The image at half size (2×2 averages). */
-function grayToHalf(image: RgbaImage): RgbaImage {
-  const width = image.width / 2;
-  const height = image.height / 2;
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      for (let c = 0; c < 4; c++) {
-        const at = (dx: number, dy: number) => image.data[((2 * y + dy) * image.width + 2 * x + dx) * 4 + c];
-        data[(y * width + x) * 4 + c] = (at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1)) / 4;
-      }
-  return { width, height, data };
-}
 
 const GUIDED: NetworkConfig = {
   ...NETWORKS.mobile,

@@ -6,6 +6,7 @@ import { createGenerator } from '../../src/lib/ml/generator';
 import { LiveStylizer } from '../../src/lib/ml/live';
 import type { Affine } from '../../src/lib/ml/motion';
 import type { RgbaImage } from '../../src/lib/ml/types';
+import { halveImage } from './support/images';
 
 // The GPU-resident preview adds the stroke layer with tensor ops; it must show what the CPU path shows.
 
@@ -19,20 +20,6 @@ function scene(width: number, height: number, dx = 0, dy = 0): RgbaImage {
       const coarse = Math.sin(u / 19) * Math.cos(v / 15);
       data.set([120 + 50 * coarse + 25 * Math.sin(u / 6), 110 + 40 * Math.cos((u + v) / 11), 100 + 45 * Math.sin((u - 2 * v) / 13), 255], (y * width + x) * 4);
     }
-  return { width, height, data };
-}
-
-/** The image at half size (2×2 means), as a 2D canvas would draw it small for tracking. */
-function halve(image: RgbaImage): RgbaImage {
-  const width = image.width / 2;
-  const height = image.height / 2;
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      for (let c = 0; c < 4; c++) {
-        const at = (dx: number, dy: number) => image.data[((2 * y + dy) * image.width + 2 * x + dx) * 4 + c];
-        data[(y * width + x) * 4 + c] = (at(0, 0) + at(1, 0) + at(0, 1) + at(1, 1)) / 4;
-      }
   return { width, height, data };
 }
 
@@ -54,7 +41,7 @@ describe('stroke layer on tensors', () => {
     for (let y = 30; y < 38; y++) for (let x = 24; x < 96; x++) painting.data.set([255, 0, 255], (y * 128 + x) * 4);
     const keyframe = { input, styled: painting };
     const frame = scene(128, 96, 6, 9);
-    const small = halve(frame);
+    const small = halveImage(frame);
 
     const cpu = await new LiveStylizer().stylize(generator, keyframe, frame, 1);
     const live = new LiveStylizer();
@@ -115,7 +102,7 @@ describe('stroke layer on tensors', () => {
     const cpu = await new LiveStylizer().stylize(generator, keyframe, frame, 1);
     const frameTensor = rgb(frame);
     const live = new LiveStylizer();
-    const gpu = live.stylizeTensor(generator, keyframe, frameTensor, halve(frame), 1);
+    const gpu = live.stylizeTensor(generator, keyframe, frameTensor, halveImage(frame), 1);
     const values = await gpu.data();
     gpu.dispose();
     for (const x of [50, 70, 88]) {
