@@ -4,7 +4,8 @@
 // working side, the parallel engine and the single-worker engine (`?engine=single`), each in a fresh
 // browser: preview fps while training and paused, training steps per wall-clock second while the
 // preview runs, stroke → preview (median), and cold start offline (navigation → first camera frame,
-// → first stylized frame of the saved style), and the stroke recall of the preview after the strokes
+// → first stylized frame of the saved style), the time from a stroke to the preview showing it, and
+// the stroke recall of the preview after the strokes
 // (the camera is still, so strokes belong where they were painted). On WebGPU (SwiftShader) it counts readbacks (mapAsync)
 // and queue submits per preview frame and per training step in the parallel engine's workers.
 // Flags: --backends=wasm,webgpu  --engines=parallel,single  --seconds=N (fps windows)  --strokes=N
@@ -18,6 +19,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium.ts';
 import { fakeCameraArgs, fakeCameraFile } from '../tests/fixtures/camera/fake-camera.ts';
 import { ISOLATION_HEADERS } from '../service-worker/isolation.ts';
+import { openBrushSettings } from '../tests/e2e/painting.ts';
 
 const flags = new Map(
   process.argv.slice(2).map((arg) => {
@@ -47,6 +49,8 @@ interface EngineFigures {
   previewFpsPaused: number | null;
   trainStepsPerSec: number | null;
   strokeToPreviewMs: number | null;
+  /** From a stroke's pointerup to the preview showing half of it (the stroke layer can, before any step). */
+  strokeSeenMs: number | null;
   coldStartCameraMs: number | null;
   /** Stroke recall of the preview `recallAfterSeconds` after the last stroke (see strokeRecall). */
   strokeRecall: number | null;
@@ -57,6 +61,8 @@ interface EngineRow extends EngineFigures {
   threads: string;
   coldStartStylizedMs: number | null;
   strokesSeen: string;
+  /** Paused: the share of preview frames the training worker stylized (its second preview lane). */
+  pausedTrainingLaneShare: number | null;
 }
 
 interface GpuRow {
@@ -72,7 +78,7 @@ interface GpuRow {
 interface DebugStudio {
   backend: { backend: string; threads?: { preview: number; training: number } } | null;
   computeError: string | null;
-  preview: { fps: number; workingSide: number; shownStep: number };
+  preview: { fps: number; workingSide: number; shownStep: number; trainingLaneShare: number };
   training: { step: number; stepsPerSec: number; running: boolean };
   strokeLatencies: number[];
   previewTimings(): { camera: number | null; stylized: number | null };
@@ -114,10 +120,55 @@ function strokeRecall(): number {
   return keyError > 0 ? 1 - previewError / keyError : Number.NaN;
 }
 
+/**
+ * Starts watching for the next stroke to show in the preview: from the stroke's pointerup to the first
+ * animation frame whose preview shows at least half of what the stroke changed in the first keyframe's
+ * painting (the recall above, over the stroke's own pixels). Resolves `window.__strokeSeenMs` (0 when
+ * it showed before the pointer was lifted).
+ */
+function watchStrokeInPreview(): void {
+  type Keyframe = { input: ImageData; painting: ImageData };
+  type Watched = typeof window & { __strokeSeenMs?: number; __livebrush: { studio: { keyframes: Keyframe[] } } };
+  const page = window as Watched;
+  const keyframes = () => page.__livebrush.studio.keyframes;
+  const before = keyframes()[0].painting;
+  const preview = document.querySelector<HTMLCanvasElement>('canvas[aria-label="Stylized preview"]')!;
+  let upAt: number | null = null;
+  let seenAt: number | null = null;
+  delete page.__strokeSeenMs;
+  document.addEventListener('pointerup', () => (upAt = performance.now()), { capture: true, once: true });
+  const check = () => {
+    const painting = keyframes()[0].painting;
+    if (painting !== before && seenAt === null) {
+      const { width, height } = painting;
+      const context = new OffscreenCanvas(width, height).getContext('2d')!;
+      const cropWidth = Math.min(preview.width, Math.round((preview.height * width) / height));
+      const cropHeight = Math.min(preview.height, Math.round((preview.width * height) / width));
+      context.drawImage(preview, (preview.width - cropWidth) / 2, (preview.height - cropHeight) / 2, cropWidth, cropHeight, 0, 0, width, height);
+      const shown = context.getImageData(0, 0, width, height).data;
+      let previewError = 0;
+      let strokeChange = 0;
+      for (let i = 0; i < shown.length; i += 4) {
+        const difference = (a: Uint8ClampedArray) =>
+          Math.abs(a[i] - painting.data[i]) + Math.abs(a[i + 1] - painting.data[i + 1]) + Math.abs(a[i + 2] - painting.data[i + 2]);
+        const changed = difference(before.data);
+        if (changed <= 30) continue;
+        strokeChange += changed;
+        previewError += difference(shown);
+      }
+      if (strokeChange > 0 && previewError / strokeChange <= 0.5) seenAt = performance.now();
+    }
+    if (seenAt !== null && upAt !== null) page.__strokeSeenMs = Math.max(0, seenAt - upAt);
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Draws one horizontal stroke across the paint canvas at height `fy` (fraction) in `colour`. */
 async function stroke(page: Page, fy: number, colour: string): Promise<void> {
+  await openBrushSettings(page);
   await page.getByLabel('Colour').fill(colour);
   const box = (await page.getByLabel('Painting', { exact: true }).boundingBox())!;
   await page.mouse.move(box.x + 0.15 * box.width, box.y + fy * box.height);
@@ -160,9 +211,11 @@ async function measureEngine(engine: Engine): Promise<EngineRow> {
     previewFpsPaused: null,
     trainStepsPerSec: null,
     strokeToPreviewMs: null,
+    strokeSeenMs: null,
     coldStartCameraMs: null,
     coldStartStylizedMs: null,
     strokesSeen: '–',
+    pausedTrainingLaneShare: null,
     strokeRecall: null
   };
   const [kind, option] = engine.split(':');
@@ -177,9 +230,7 @@ async function measureEngine(engine: Engine): Promise<EngineRow> {
     await page.evaluate(() => navigator.serviceWorker.ready);
 
     await page.getByRole('button', { name: 'Capture keyframe' }).click();
-    // Phone-wide screens fold the brush settings behind a button.
-    const settings = page.getByRole('button', { name: 'Brush settings' });
-    if ((await settings.count()) > 0 && (await settings.getAttribute('aria-expanded')) === 'false') await settings.click();
+    await openBrushSettings(page);
     await page.getByLabel('Brush size').fill('30');
     await stroke(page, 0.35, '#ff00ff');
     await page.waitForFunction('window.__livebrush.studio.preview.shownStep > 0', null, { timeout: strokeBudgetSeconds * 1000 });
@@ -191,8 +242,10 @@ async function measureEngine(engine: Engine): Promise<EngineRow> {
     row.trainStepsPerSec = ((await studio(page, (s) => s.training.step)) - startStep) / (((await now(page)) - startAt) / 1000);
 
     const latencies: number[] = [];
+    const seen: number[] = [];
     for (let i = 0; i < strokes; i++) {
       const known = await studio(page, (s) => s.strokeLatencies.length);
+      await page.evaluate(watchStrokeInPreview);
       await stroke(page, 0.5 + 0.08 * i, i % 2 ? '#ffff00' : '#00ffff');
       try {
         await page.waitForFunction(`window.__livebrush.studio.strokeLatencies.length > ${known}`, null, { timeout: strokeBudgetSeconds * 1000 });
@@ -200,7 +253,13 @@ async function measureEngine(engine: Engine): Promise<EngineRow> {
       } catch {
         latencies.push(Number.POSITIVE_INFINITY);
       }
+      const seenMs = await page
+        .waitForFunction('window.__strokeSeenMs !== undefined', null, { timeout: strokeBudgetSeconds * 1000 })
+        .then(() => page.evaluate('window.__strokeSeenMs') as Promise<number>)
+        .catch(() => null);
+      if (seenMs !== null) seen.push(seenMs);
     }
+    row.strokeSeenMs = seen.length > 0 ? median(seen) : null;
     const finite = latencies.filter(Number.isFinite);
     row.strokeToPreviewMs = finite.length > 0 ? median(finite) : null;
     row.strokesSeen = `${finite.length}/${latencies.length}`;
@@ -211,6 +270,7 @@ async function measureEngine(engine: Engine): Promise<EngineRow> {
     await page.getByRole('button', { name: 'Pause training' }).click();
     await page.waitForTimeout(2000);
     row.previewFpsPaused = await sampleFps(page, Math.max(6, Math.round(fpsSeconds / 2)));
+    row.pausedTrainingLaneShare = await studio(page, (s) => s.preview.trainingLaneShare);
     await page.close();
 
     // Cold start with no network: the service worker serves everything, the session brings the style back.
@@ -310,6 +370,7 @@ const figures = (row: EngineRow): EngineFigures => ({
   previewFpsPaused: row.previewFpsPaused,
   trainStepsPerSec: row.trainStepsPerSec,
   strokeToPreviewMs: row.strokeToPreviewMs,
+  strokeSeenMs: row.strokeSeenMs,
   coldStartCameraMs: row.coldStartCameraMs,
   strokeRecall: row.strokeRecall
 });
@@ -335,11 +396,11 @@ try {
 
   console.log(`Live engine in headless Chromium, fake camera, WASM at working side ${side}; fps over ${fpsSeconds} s while training; stroke→preview = median of ${strokes}; load average ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} on ${availableParallelism()} cores.`);
   console.log(`Stroke recall: the preview ${recallAfterSeconds} s after the last stroke, scored inside the painted pixels (1 − |preview − painting| / |keyframe − painting|, as score_doodle.py).`);
-  console.log('| engine | started | WASM threads (preview+training) | fps training | fps paused | train steps/s | stroke→preview | stroke recall | cold start → camera | → stylized |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| engine | started | WASM threads (preview+training) | fps training | fps paused | train steps/s | stroke→preview (trained) | stroke seen | stroke recall | cold start → camera | → stylized | paused frames by the training worker |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const [engine, row] of rows) {
     console.log(
-      `| ${engine} | ${row.started} | ${row.threads} | ${fixed(row.previewFpsTraining, 2)} | ${fixed(row.previewFpsPaused, 2)} | ${fixed(row.trainStepsPerSec, 2)} | ${seconds(row.strokeToPreviewMs)} (${row.strokesSeen}) | ${fixed(row.strokeRecall, 2)} | ${seconds(row.coldStartCameraMs)} | ${seconds(row.coldStartStylizedMs)} |`
+      `| ${engine} | ${row.started} | ${row.threads} | ${fixed(row.previewFpsTraining, 2)} | ${fixed(row.previewFpsPaused, 2)} | ${fixed(row.trainStepsPerSec, 2)} | ${seconds(row.strokeToPreviewMs)} (${row.strokesSeen}) | ${seconds(row.strokeSeenMs)} | ${fixed(row.strokeRecall, 2)} | ${seconds(row.coldStartCameraMs)} | ${seconds(row.coldStartStylizedMs)} | ${fixed(row.pausedTrainingLaneShare, 2)} |`
     );
   }
   const parallel = rows.get('parallel');
@@ -347,7 +408,7 @@ try {
   if (parallel && single) {
     const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? '–' : `${(a / b).toFixed(2)}×`);
     console.log(
-      `| parallel ÷ single | | | ${ratio(parallel.previewFpsTraining, single.previewFpsTraining)} | ${ratio(parallel.previewFpsPaused, single.previewFpsPaused)} | ${ratio(parallel.trainStepsPerSec, single.trainStepsPerSec)} | | | | |`
+      `| parallel ÷ single | | | ${ratio(parallel.previewFpsTraining, single.previewFpsTraining)} | ${ratio(parallel.previewFpsPaused, single.previewFpsPaused)} | ${ratio(parallel.trainStepsPerSec, single.trainStepsPerSec)} | | | | | | |`
     );
   }
   if (gpu) {

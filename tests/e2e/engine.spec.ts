@@ -4,7 +4,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
 import { fakeCameraArgs, fakeCameraFile } from '../fixtures/camera/fake-camera.ts';
-import { paintRegion } from './painting.ts';
+import { paintRegion, trainingStep } from './painting.ts';
 
 test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...fakeCameraArgs(fakeCameraFile())] } });
 
@@ -75,4 +75,36 @@ test('a host without isolation headers: single-threaded at first, threaded once 
   await expect.poll(async () => (await engineState(page)).backend?.threads, { timeout: 120_000 }).toEqual({ preview: 2, training: 2 });
   expect((await engineState(page)).isolated).toBe(true);
   await expect.poll(async () => (await engineState(page)).shownStep, { timeout: 120_000 }).toBeGreaterThanOrEqual(0);
+});
+
+test('training never waits for frames, and while it is paused the training worker stylizes preview frames too', async ({ page }) => {
+  test.setTimeout(300_000);
+  const lanes = () =>
+    page.evaluate(() => (window as unknown as { __livebrush: { studio: { preview: { trainingLaneShare: number; shownStep: number } } } }).__livebrush.studio.preview);
+  await page.goto('/?debug&backend=wasm');
+  await expect.poll(async () => (await engineState(page)).backend?.backend, { timeout: 120_000 }).toBe('wasm');
+  await page.getByRole('button', { name: 'Capture keyframe' }).click();
+  await paintRegion(page, { left: 0.1, right: 0.6, top: 0.2, bottom: 0.5 }, 0.1);
+  await expect.poll(async () => (await lanes()).shownStep, { timeout: 120_000 }).toBeGreaterThan(0);
+
+  // Training: every frame of the last two seconds came from the stylizing worker, sampled for 4 s.
+  for (let sample = 0; sample < 8; sample++) {
+    expect((await lanes()).trainingLaneShare).toBe(0);
+    await page.waitForTimeout(500);
+  }
+
+  // Paused: the idle training worker takes frames as well, with the weights training stopped at.
+  await page.getByRole('button', { name: 'Pause training' }).click();
+  await expect(page.getByRole('button', { name: 'Resume training' })).toBeVisible();
+  await expect.poll(async () => (await lanes()).trainingLaneShare, { timeout: 60_000 }).toBeGreaterThan(0);
+  // Both workers show the weights training stopped at (the stylizing worker was handed the last step).
+  await expect.poll(async () => (await lanes()).shownStep, { timeout: 30_000 }).toBe(await trainingStep(page));
+  for (let sample = 0; sample < 4; sample++) {
+    await page.waitForTimeout(500);
+    expect((await lanes()).shownStep).toBe(await trainingStep(page));
+  }
+
+  // Resumed: back to the stylizing worker alone once the paused frames are out of the 2-s window.
+  await page.getByRole('button', { name: 'Resume training' }).click();
+  await expect.poll(async () => (await lanes()).trainingLaneShare, { timeout: 60_000 }).toBe(0);
 });

@@ -163,7 +163,7 @@ describe('keyframes', () => {
 });
 
 describe('status line', () => {
-  const stats = { fps: 0, inferenceMs: 0, workingSide: 256, shownStep: -1 };
+  const stats = { fps: 0, inferenceMs: 0, workingSide: 256, shownStep: -1, trainingLaneShare: 0 };
   it('says the camera is live before any stylized frame, not "0.0 fps"', () => {
     expect(previewRateLabel(stats, true)).toBe('camera live');
     expect(previewRateLabel(stats, false)).toBe('no camera');

@@ -1,4 +1,4 @@
-// The live preview: draws the camera (or the stylized camera) and keeps at most one frame in the worker.
+// The live preview: draws the camera (or the stylized camera) and keeps the engine's preview lanes busy.
 import { FrameGrabber, drawFrame, fitLongSide, sourceSize, type FrameSource } from '$lib/camera/frames';
 import type { StylizedFrame } from '$lib/worker/api';
 
@@ -40,6 +40,8 @@ export interface PreviewStats {
   workingSide: number;
   /** The training step of the weights behind the frame on screen (-1: the raw camera is shown). */
   shownStep: number;
+  /** The share of those frames the training worker stylized (it helps while training is paused). */
+  trainingLaneShare: number;
 }
 
 /** Everything the preview needs from the studio. */
@@ -51,6 +53,11 @@ export interface PreviewDeps {
   /** Whether to offer frames to the worker now (false while something else needs it exclusively). */
   stylizing(): boolean;
   stylize(frame: ImageBitmap): Promise<StylizedFrame | null>;
+  /**
+   * How many frames may be in the engine at once: 1 waits for each frame; 2 keeps a frame queued
+   * behind the one being stylized (or lets two workers stylize side by side).
+   */
+  maxInFlight(): number;
   onFrame(stats: PreviewStats): void;
   /** A fixed working side (benchmarks); adaptive when absent. */
   fixedSide?: number;
@@ -66,13 +73,17 @@ export class PreviewLoop {
   private readonly context: CanvasRenderingContext2D;
   private readonly grabber = new FrameGrabber();
   private stylized: StylizedFrame | null = null;
-  private inFlight = false;
+  /** Sequence number of the frame on screen: a frame that comes back after a newer one is dropped. */
+  private shownSequence = -1;
+  private nextSequence = 0;
+  private inFlight = 0;
   private retryAt = 0;
   private frameId = 0;
   private running = false;
   private workingSide: number;
   private inferenceMs = 0;
-  private readonly frameTimes: number[] = [];
+  /** When each frame of the last two seconds came back, and whether the training worker stylized it. */
+  private readonly recentFrames: { at: number; trainingLane: boolean }[] = [];
   /** performance.now() when the first camera frame and the first stylized frame were drawn (cold-start figures). */
   readonly firstDrawn: { camera: number | null; stylized: number | null } = { camera: null, stylized: null };
 
@@ -110,6 +121,7 @@ export class PreviewLoop {
   clearStylized(): void {
     this.stylized?.image.close();
     this.stylized = null;
+    this.shownSequence = this.nextSequence;
   }
 
   private draw(): void {
@@ -139,33 +151,35 @@ export class PreviewLoop {
   }
 
   private requestStylized(): void {
-    if (this.inFlight || performance.now() < this.retryAt || !this.deps.stylizing()) return;
+    if (this.inFlight >= this.deps.maxInFlight() || performance.now() < this.retryAt || !this.deps.stylizing()) return;
     const source = this.deps.source();
     if (!source) return;
     const frame = this.grabber.bitmap(source, this.workingSide, this.deps.mirrored());
     if (!frame) return;
-    this.inFlight = true;
+    this.inFlight += 1;
+    const sequence = this.nextSequence++;
     this.deps
       .stylize(frame)
-      .then((result) => this.accept(result))
+      .then((result) => this.accept(result, sequence))
       .catch(() => (this.retryAt = performance.now() + IDLE_RETRY_MS))
-      .finally(() => (this.inFlight = false));
+      .finally(() => (this.inFlight -= 1));
   }
 
-  private accept(result: StylizedFrame | null): void {
+  private accept(result: StylizedFrame | null, sequence: number): void {
     if (!result) {
       this.retryAt = performance.now() + IDLE_RETRY_MS;
       return;
     }
-    if (!this.running) {
+    if (!this.running || sequence < this.shownSequence) {
       result.image.close();
       return;
     }
     this.stylized?.image.close();
     this.stylized = result;
+    this.shownSequence = sequence;
     const now = performance.now();
-    this.frameTimes.push(now);
-    while (this.frameTimes.length > 0 && this.frameTimes[0] < now - 2000) this.frameTimes.shift();
+    this.recentFrames.push({ at: now, trainingLane: result.lane === 'training' });
+    while (this.recentFrames.length > 0 && this.recentFrames[0].at < now - 2000) this.recentFrames.shift();
     this.inferenceMs = this.inferenceMs === 0 ? result.inferenceMs : 0.8 * this.inferenceMs + 0.2 * result.inferenceMs;
     const side = this.deps.fixedSide ?? nextWorkingSide(this.workingSide, this.inferenceMs);
     if (side !== this.workingSide) {
@@ -173,10 +187,11 @@ export class PreviewLoop {
       this.inferenceMs = 0;
     }
     this.deps.onFrame({
-      fps: this.frameTimes.length / 2,
+      fps: this.recentFrames.length / 2,
       inferenceMs: this.inferenceMs,
       workingSide: this.workingSide,
-      shownStep: result.step
+      shownStep: result.step,
+      trainingLaneShare: this.recentFrames.filter((frame) => frame.trainingLane).length / this.recentFrames.length
     });
   }
 }

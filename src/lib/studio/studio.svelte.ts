@@ -85,7 +85,7 @@ export class Studio implements StudioHost {
   /** The latest losses (one per step, the newest last), for the progress sparkline. */
   lossHistory = $state.raw<number[]>([]);
   /** Preview figures (fps, working size). */
-  preview = $state<PreviewStats>({ fps: 0, inferenceMs: 0, workingSide: KEYFRAME_SIDE, shownStep: -1 });
+  preview = $state<PreviewStats>({ fps: 0, inferenceMs: 0, workingSide: KEYFRAME_SIDE, shownStep: -1, trainingLaneShare: 0 });
   /**
    * Keyframes, in capture order. The array is replaced only when keyframes are captured, added or
    * restored; paintings and strokes update the objects in place, so the paint canvas (which depends on
@@ -263,6 +263,7 @@ export class Studio implements StudioHost {
         }
         return this.compute.api.stylize(Comlink.transfer(frame, [frame]));
       },
+      maxInFlight: () => this.compute?.previewLanes ?? 1,
       onFrame: (stats) => {
         this.preview = stats;
         if (this.pendingLatency && stats.shownStep > this.pendingLatency.step) {

@@ -66,6 +66,8 @@ export interface StylizedFrame {
   inferenceMs: number;
   /** The training step of the weights that produced it. */
   step: number;
+  /** Which worker of the parallel engine stylized it (the training worker helps only while training is paused). */
+  lane?: 'preview' | 'training';
 }
 
 /** Live tfjs memory figures (debug and tests). */
@@ -122,6 +124,8 @@ export interface TrainerApi {
   updatePainting(index: number, painting: ImageData, mask: ImageData | null): Promise<number>;
   startTraining(onProgress: (status: TrainingStatus) => void): Promise<void>;
   pauseTraining(): Promise<void>;
+  /** Stylizes a preview frame with the weights as they stand: the engine sends frames here only while training is paused. */
+  stylize(frame: ImageBitmap): Promise<StylizedFrame | null>;
   exportWeights(): Promise<Uint8Array | null>;
   /** Saved weights to continue from; `generation` tags the handoffs that follow. */
   loadWeights(bytes: Uint8Array, generation: number): Promise<void>;

@@ -1,12 +1,29 @@
 // Starts the compute engine and gives the studio one typed API (comlink) for it: by default a
 // stylizing and a training worker side by side, or (`engine: 'single'`) the one worker that takes turns.
 import * as Comlink from 'comlink';
-import type { BackendReport, ComputeApi, EngineKind, InitOptions, StylizerApi, TrainerApi, WorkerBackendReport, WorkerKeyframe } from './api';
+import type {
+  BackendReport,
+  ComputeApi,
+  EngineKind,
+  InitOptions,
+  StylizedFrame,
+  StylizerApi,
+  TrainerApi,
+  TrainingStatus,
+  WorkerBackendReport,
+  WorkerKeyframe
+} from './api';
 import { splitThreads, threadsNote } from './threads';
 
 /** A running engine: its API and a way to stop it. */
 export interface ComputeWorker {
   api: ComputeApi;
+  /**
+   * How many preview frames to keep in the engine at once. The parallel engine takes two: one queued
+   * behind the frame being stylized, so its worker never waits for the page, or, while training is
+   * paused on WASM, one for each worker. The single worker takes one (as it always did).
+   */
+  previewLanes: number;
   /** Rejects if a worker script fails to load or throws outside a call (it never resolves). */
   failed: Promise<never>;
   terminate(): void;
@@ -48,6 +65,7 @@ function startSingleWorker(): ComputeWorker {
   };
   return {
     api,
+    previewLanes: 1,
     failed,
     terminate() {
       remote[Comlink.releaseProxy]();
@@ -80,6 +98,28 @@ function startParallelEngine(): ComputeWorker {
    */
   let keyframes: WorkerKeyframe[] = [];
   let reference: WorkerKeyframe | null = null;
+  /** Whether the training worker may stylize preview frames: both sides on WASM (CPU cores), and training paused. */
+  let cpuLanes = false;
+  let trainingPaused = true;
+  let framesInStylizer = 0;
+  let frameInTrainer = false;
+  /** Sends a frame to the stylizing worker, or to the idle training worker when the stylizer already has one. */
+  async function stylize(frame: ImageBitmap): Promise<StylizedFrame | null> {
+    if (cpuLanes && trainingPaused && framesInStylizer > 0 && !frameInTrainer) {
+      frameInTrainer = true;
+      try {
+        return await trainer.stylize(Comlink.transfer(frame, [frame]));
+      } finally {
+        frameInTrainer = false;
+      }
+    }
+    framesInStylizer += 1;
+    try {
+      return await stylizer.stylize(Comlink.transfer(frame, [frame]));
+    } finally {
+      framesInStylizer -= 1;
+    }
+  }
   /** Hands the stylizer the first painted keyframe when it changed. */
   function updateReference(): Promise<void> {
     const next = keyframes.find((keyframe) => keyframe.painting !== null) ?? null;
@@ -101,6 +141,7 @@ function startParallelEngine(): ComputeWorker {
         trainer.connect(Comlink.transfer(channel.port1, [channel.port1])),
         stylizer.connect(Comlink.transfer(channel.port2, [channel.port2]))
       ]);
+      cpuLanes = previewReport.backend === 'wasm' && trainingReport.backend === 'wasm';
       return describe(previewReport, trainingReport, isolated);
     },
     async setKeyframes(next) {
@@ -112,9 +153,19 @@ function startParallelEngine(): ComputeWorker {
       const [, step] = await Promise.all([updateReference(), trainer.updatePainting(index, painting, mask)]);
       return step;
     },
-    startTraining: (onProgress) => trainer.startTraining(onProgress),
-    pauseTraining: () => trainer.pauseTraining(),
-    stylize: (frame) => stylizer.stylize(frame),
+    startTraining(onProgress) {
+      trainingPaused = false;
+      const watched = (status: TrainingStatus) => {
+        if (!status.running) trainingPaused = true;
+        onProgress(status);
+      };
+      return trainer.startTraining(Comlink.proxy(watched));
+    },
+    async pauseTraining() {
+      await trainer.pauseTraining();
+      trainingPaused = true;
+    },
+    stylize,
     exportWeights: () => trainer.exportWeights(),
     async loadWeights(bytes) {
       generation += 1;
@@ -144,6 +195,7 @@ function startParallelEngine(): ComputeWorker {
   failed.catch(() => {});
   return {
     api,
+    previewLanes: 2,
     failed,
     terminate() {
       trainer[Comlink.releaseProxy]();

@@ -12,7 +12,8 @@ let stylizer = new FrameStylizer(false);
 /** The training step of the weights in use. */
 let weightsStep = 0;
 let generation = 0;
-let frameInFlight = false;
+/** The frame being stylized; the next one waits for it. */
+let frameInFlight: Promise<unknown> | null = null;
 let weightsError: string | null = null;
 
 function applyHandoff(handoff: WeightsHandoff): void {
@@ -24,6 +25,15 @@ function applyHandoff(handoff: WeightsHandoff): void {
   } catch (error) {
     weightsError = error instanceof Error ? error.message : String(error);
   }
+}
+
+async function stylizeNow(frame: ImageBitmap): Promise<StylizedFrame> {
+  const started = performance.now();
+  const step = weightsStep;
+  const image = await stylizer.stylize(frame, step);
+  gpuCalls.work += 1;
+  const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step, lane: 'preview' };
+  return Comlink.transfer(result, [image]);
 }
 
 const api: StylizerApi = {
@@ -44,21 +54,20 @@ const api: StylizerApi = {
   },
 
   async stylize(frame) {
-    if (!stylizer.ready || frameInFlight) {
+    // Frames queue here one behind the other (the page keeps at most two in flight), so the worker
+    // goes straight from one frame to the next instead of waiting for the page to send one.
+    while (frameInFlight) await frameInFlight;
+    if (!stylizer.ready) {
       frame.close();
       if (weightsError) throw new Error(weightsError);
       return null;
     }
-    frameInFlight = true;
+    const work = stylizeNow(frame);
+    frameInFlight = work.catch(() => {});
     try {
-      const started = performance.now();
-      const step = weightsStep;
-      const image = await stylizer.stylize(frame, step);
-      gpuCalls.work += 1;
-      const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step };
-      return Comlink.transfer(result, [image]);
+      return await work;
     } finally {
-      frameInFlight = false;
+      frameInFlight = null;
     }
   },
 

@@ -1,14 +1,16 @@
 /// <reference lib="webworker" />
-// The training worker of the parallel engine: keyframes and the training loop, never a frame. It
-// hands its weights to the stylizing worker over a MessagePort: right after the first step on a new
-// painting (so a stroke shows up fast), then at most every HANDOFF_INTERVAL_MS.
+// The training worker of the parallel engine: keyframes and the training loop. It hands its weights to
+// the stylizing worker over a MessagePort: right after the first step on a new painting (so a stroke
+// shows up fast), then at most every HANDOFF_INTERVAL_MS. While training is paused its core would
+// sit idle, so it stylizes preview frames too (a second preview lane, on WASM).
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
 import { Trainer } from '$lib/ml';
 import { encodeWeightArrays } from '$lib/ml/weights';
 import type { KeyframeExample } from '$lib/ml/types';
-import type { TrainerApi, TrainingStatus, WeightsHandoff, WorkerKeyframe } from './api';
+import type { StylizedFrame, TrainerApi, TrainingStatus, WeightsHandoff, WorkerKeyframe } from './api';
 import { startBackend } from './backend-setup';
+import { FrameStylizer } from './frame-stylizer';
 import { countGpuCalls, gpuCalls } from './gpu-counters';
 
 /**
@@ -32,8 +34,20 @@ let status: TrainingStatus = { running: false, step: 0, elapsedMs: 0, stepsPerSe
 let port: MessagePort | null = null;
 let generation = 0;
 let lastHandoffAt = 0;
+/** The training step of the weights the stylizing worker was last given. */
+let handedOffStep = -1;
 /** A painting changed since the last handoff: hand off right after the next step. */
 let paintingChanged = false;
+
+/** The second preview lane while training is paused: a copy of the network and the stroke layer. */
+let lane: FrameStylizer | null = null;
+/** Bumped whenever the weights change (a step, a load, a reset), so the lane knows to copy them again. */
+let weightsVersion = 0;
+/** Bumped whenever a keyframe or painting changes, so the lane takes the new stroke reference. */
+let keyframesVersion = 0;
+let laneVersions = { weights: -1, keyframes: -1 };
+/** The frame the lane is stylizing; a resumed training step waits for it (at most one frame). */
+let laneFrame: Promise<unknown> | null = null;
 
 function paintedExamples(): KeyframeExample[] {
   return keyframes
@@ -44,6 +58,7 @@ function paintedExamples(): KeyframeExample[] {
 /** Gives the trainer the current painted keyframes; a problem with them is reported, not thrown. */
 function refreshExamples(): void {
   paintingChanged = true;
+  keyframesVersion += 1;
   const examples = paintedExamples();
   if (!trainer || examples.length === 0) return;
   try {
@@ -87,6 +102,7 @@ async function handOff(from: Trainer): Promise<void> {
   const message: WeightsHandoff = { weights, step: from.step, generation };
   port.postMessage(message, [weights.buffer]);
   lastHandoffAt = performance.now();
+  handedOffStep = message.step;
 }
 
 async function trainingLoop(): Promise<void> {
@@ -103,10 +119,12 @@ async function trainingLoop(): Promise<void> {
         trainer = new Trainer({ examples, weights: loadedWeights ?? undefined });
         loadedWeights = null;
       }
+      if (laneFrame) await laneFrame;
       const readLoss = !onGpu || (trainer.step + 1) % GPU_LOSS_EVERY === 0;
       const newPainting = paintingChanged;
       paintingChanged = false;
       const progress = await trainer.trainStep({ readLosses: readLoss });
+      weightsVersion += 1;
       gpuCalls.work += 1;
       publish({
         step: progress.step,
@@ -123,6 +141,29 @@ async function trainingLoop(): Promise<void> {
   } finally {
     looping = false;
   }
+}
+
+/** Stylizes one preview frame with the weights as they stand (a second preview lane while paused). */
+async function stylizeInLane(frame: ImageBitmap): Promise<StylizedFrame | null> {
+  if (!trainer && !loadedWeights) {
+    frame.close();
+    return null;
+  }
+  const started = performance.now();
+  lane ??= new FrameStylizer(false);
+  if (laneVersions.weights !== weightsVersion) {
+    lane.setWeights(trainer ? await packWeights(trainer) : loadedWeights!);
+    laneVersions.weights = weightsVersion;
+  }
+  if (laneVersions.keyframes !== keyframesVersion) {
+    const reference = keyframes.find((keyframe) => keyframe.painting !== null);
+    lane.setReference(reference ? { input: reference.input, styled: reference.painting! } : undefined);
+    laneVersions.keyframes = keyframesVersion;
+  }
+  const step = status.step;
+  const image = await lane.stylize(frame, step);
+  const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step, lane: 'training' };
+  return Comlink.transfer(result, [image]);
 }
 
 const api: TrainerApi = {
@@ -159,7 +200,21 @@ const api: TrainerApi = {
 
   async pauseTraining() {
     running = false;
+    // The stylizing worker gets the last step's weights, so both preview lanes show the same ones.
+    while (looping) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (trainer && handedOffStep !== trainer.step) await handOff(trainer);
     publish({});
+  },
+
+  async stylize(frame) {
+    while (laneFrame) await laneFrame;
+    const work = stylizeInLane(frame);
+    laneFrame = work.catch(() => {});
+    try {
+      return await work;
+    } finally {
+      laneFrame = null;
+    }
   },
 
   async exportWeights() {
@@ -171,6 +226,7 @@ const api: TrainerApi = {
     trainer?.dispose();
     trainer = null;
     loadedWeights = bytes;
+    weightsVersion += 1;
     status = { running, step: 0, elapsedMs: 0, stepsPerSec: 0, loss: null };
   },
 
@@ -181,11 +237,13 @@ const api: TrainerApi = {
     trainer = null;
     loadedWeights = null;
     keyframes = [];
+    lane?.clear();
+    laneVersions = { weights: -1, keyframes: -1 };
     status = { running: false, step: 0, elapsedMs: 0, stepsPerSec: 0, loss: null };
   },
 
   async memory() {
-    while (looping) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (looping || laneFrame) await new Promise((resolve) => setTimeout(resolve, 10));
     const { numTensors, numBytes } = tf.memory();
     return { numTensors, numBytes };
   },
