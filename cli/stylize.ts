@@ -97,8 +97,11 @@ export async function runStylize(argv: readonly string[], output: CliOutput): Pr
   output.err(`stylized ${files.length} frame${files.length > 1 ? 's' : ''} in ${seconds.toFixed(1)} s → ${outDir}`);
 }
 
-/** Renders every frame of a video at its own size (src/lib/ml/fullsize.ts) to an H.264 MP4 with the source's audio. */
-async function stylizeVideo(generator: Generator, keyframe: KeyframeExample | undefined, input: string, outFile: string, workingSide: number, output: CliOutput): Promise<void> {
+/**
+ * Renders every frame of a video at its own size (src/lib/ml/fullsize.ts) to an H.264 MP4 with the
+ * source's audio; returns the frame count (the bench times this same pipeline).
+ */
+export async function stylizeVideo(generator: Generator, keyframe: KeyframeExample | undefined, input: string, outFile: string, workingSide: number, output: CliOutput): Promise<number> {
   const info = probeVideo(input);
   await mkdir(dirname(resolve(outFile)), { recursive: true });
   const encoder = new VideoEncoder(outFile, info, input);
@@ -122,4 +125,5 @@ async function stylizeVideo(generator: Generator, keyframe: KeyframeExample | un
   }
   const seconds = (performance.now() - started) / 1000;
   output.err(`rendered ${frames} frame${frames === 1 ? '' : 's'} of ${info.width}×${info.height} in ${seconds.toFixed(1)} s → ${outFile}`);
+  return frames;
 }
