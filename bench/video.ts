@@ -20,7 +20,7 @@ export const BENCH_CLIP = resolve('tests/fixtures/cli-clip.mp4');
 /** What the video bench prints. */
 export interface VideoFigures {
   clip: { width: number; height: number; frames: number };
-  /** Full-size stylization of frames in memory (network at the working size, upsampling, strokes). */
+  /** Full-size stylization of frames in memory (network at the working size, resizing, strokes). */
   stylizePixelsPerSec: number;
   /** The whole pipeline: decode, stylize, encode, pipes and copies. */
   renderPixelsPerSec: number;
@@ -119,7 +119,7 @@ export async function measureVideo(): Promise<VideoFigures> {
 /** Prints the figures for people. */
 export function printVideoFigures(figures: VideoFigures): void {
   const { clip } = figures;
-  console.log(`video: ${clip.frames} frames of ${clip.width}×${clip.height} (tests/fixtures/cli-clip.mp4), network at ${FULL_SIZE_WORKING_SIDE} px then guided upsampling`);
+  console.log(`video: ${clip.frames} frames of ${clip.width}×${clip.height} (tests/fixtures/cli-clip.mp4), network at ${FULL_SIZE_WORKING_SIDE} px then upscaled`);
   console.log(`  full-size stylization alone: ${(figures.stylizePixelsPerSec / 1e6).toFixed(3)} Mpx/s`);
   console.log(`  render (ffmpeg decode + stylize + H.264 encode): ${(figures.renderPixelsPerSec / 1e6).toFixed(3)} Mpx/s = ${Math.round(figures.renderShare * 100)} % of it (target ≥ 80 %)`);
   console.log(`photo at 1280×720: ${figures.photoMs1280x720} ms (${figures.photoCpuMs1280x720} CPU ms; target ≤ 2000 ms)`);

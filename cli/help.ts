@@ -29,7 +29,7 @@ export const STYLIZE_HELP = `Usage: livebrush stylize --model MODEL.lbw --input 
   --styled P.png      its painting: strokes the network does not reproduce are carried into each
                       frame by the camera motion from the keyframe, as in the app (the frames are
                       tracked in name order)
-  --working-side N    videos: the long side frames are stylized at before guided upsampling to their
+  --working-side N    videos: the long side frames are stylized at before they are upscaled to their
                       own size (default: the keyframe's long side, else 256)
 
 Videos need ffmpeg and ffprobe on PATH.`;

@@ -6,10 +6,12 @@
  *
  *   tsx scripts/fullsize-eval.ts --style pencil --train-side full --cpu-seconds 60
  *   tsx scripts/fullsize-eval.ts --style pencil --train-side 256 --cpu-seconds 60 --guided 2:64,4:16
+ *   tsx scripts/fullsize-eval.ts --style pencil --train-side multi --cpu-seconds 60
  *
  * --train-side 256 shrinks the keyframe and its painting to a 256-pixel long side (the studio's
  * keyframes) and compares bicubic, direct, detail and guided (one per --guided RADIUS:EPSILON);
- * --train-side full trains and stylizes at 768×576. --weights FILE reuses weights trained before
+ * --train-side full trains and stylizes at 768×576; --train-side multi trains on patches of the keyframe
+ * at both sizes (round-robin) and stylizes the full-size frame directly or guided. --weights FILE reuses weights trained before
  * (saved with --save-weights). --record FILE appends the lines to FILE.
  */
 import { execFileSync } from 'node:child_process';
@@ -41,35 +43,40 @@ async function main(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, { ...TRAIN_FLAGS, style: 'value', 'train-side': 'value', guided: 'value', record: 'value' });
   const style = flags.get('style');
   const side = flags.get('train-side') ?? '256';
-  if (!style || (side !== 'full' && side !== '256')) throw new CliError('give --style NAME and --train-side full|256');
+  if (!style || !['full', '256', 'multi'].includes(side)) throw new CliError('give --style NAME and --train-side full|256|multi');
   const clipDir = join(DEVSET, 'vtest');
   const manifest = JSON.parse(await readFile(join(DEVSET, 'manifest.json'), 'utf8')) as { keyframe: number; heldout: number[]; flicker_pairs: [number, number][] };
   const frames = [...new Set([...manifest.heldout, ...manifest.flicker_pairs.flat()])].sort((a, b) => a - b);
 
-  let input = await readPng(join(clipDir, 'input', frameName(manifest.keyframe)));
-  let styled = await readPng(join(clipDir, style, frameName(manifest.keyframe)));
-  if (side === '256') {
-    const small = fitLongSide(input.width, input.height, ml.FULL_SIZE_WORKING_SIDE);
-    input = ml.resizeImage(input, small.width, small.height);
-    styled = ml.resizeImage(styled, small.width, small.height);
-  }
+  const fullKeyframe = {
+    input: await readPng(join(clipDir, 'input', frameName(manifest.keyframe))),
+    styled: await readPng(join(clipDir, style, frameName(manifest.keyframe)))
+  };
+  const small = fitLongSide(fullKeyframe.input.width, fullKeyframe.input.height, ml.FULL_SIZE_WORKING_SIDE);
+  const smallKeyframe = { input: ml.resizeImage(fullKeyframe.input, small.width, small.height), styled: ml.resizeImage(fullKeyframe.styled, small.width, small.height) };
+  // The keyframe trained on and tracked from; multi also draws patches from the full-size keyframe.
+  const keyframe = side === 'full' ? fullKeyframe : smallKeyframe;
   const weightsFile = flags.get('weights') ?? join('tests/.artifacts/fullsize', `${style}-${side}.lbw`);
   let figures: Record<string, unknown> = {};
   if (!flags.get('weights')) {
     await mkdir('tests/.artifacts/fullsize', { recursive: true });
     const budget = ['cpu-seconds', 'steps', 'seconds', 'seed'].flatMap((name) => (flags.get(name) ? [`--${name}`, flags.get(name)!] : []));
     const trainFlags = parseFlags([...budget, '--candidate', 'mobile', '--save-weights', weightsFile], TRAIN_FLAGS);
-    const trained = await trainCandidate(trainFlags, input, styled);
+    const trained = await trainCandidate(trainFlags, keyframe.input, keyframe.styled, side === 'multi' ? [fullKeyframe] : []);
     figures = trained.figures();
     await trained.dispose();
   }
   await ml.initBackend(['wasm']);
   const generator = await loadModel(weightsFile);
-  const keyframe = { input, styled };
   const methods: { name: string; options: ml.FullSizeOptions }[] =
     side === 'full'
       ? [{ name: 'full', options: {} }]
-      : [
+      : side === 'multi'
+        ? [
+            { name: 'multi-scale direct', options: { method: 'direct' } },
+            { name: 'multi-scale guided', options: { method: 'guided' } }
+          ]
+        : [
           { name: 'bicubic', options: { method: 'bicubic' } },
           { name: 'direct', options: { method: 'direct' } },
           { name: 'detail', options: { method: 'detail' } },

@@ -8,9 +8,10 @@ import { stylize } from './stylize';
 import type { KeyframeExample, RgbaImage } from './types';
 
 /**
- * How the full-size frame is made: `guided` stylizes at the working size and upsamples guided by the
- * full-size frame; `bicubic` upscales the working-size result; `detail` adds the full-size frame's
- * detail to that upscale; `direct` runs the network on the full-size frame (plain networks only).
+ * How the full-size frame is made from a network trained at the working size: `bicubic` (the default,
+ * best measured) upscales the working-size result; `guided` upsamples it guided by the full-size frame;
+ * `detail` adds the full-size frame's detail to the upscale; `direct` runs the network on the
+ * full-size frame (plain networks only).
  */
 export type FullSizeMethod = 'guided' | 'bicubic' | 'detail' | 'direct';
 
@@ -22,15 +23,15 @@ export interface FullSizeOptions {
   method?: FullSizeMethod;
   /** Long side of the working size (default FULL_SIZE_WORKING_SIDE). */
   workingSide?: number;
-  /** Guided upsampling settings (default GUIDED_UPSAMPLE). */
+  /** Guided upsampling settings, for `guided` (default GUIDED_UPSAMPLE). */
   guided?: GuidedUpsampleOptions;
 }
 
 /**
  * Stylizes `frame` at its own size with a network trained at the working size. The network and the
  * stroke layer (strokes carried from `keyframe` by the tracked motion, src/lib/ml/live.ts) run at the
- * working size, so the look matches the preview; the network's output is upsampled by `method`, the
- * stroke layer bicubically (painted strokes do not follow the frame's edges). `live` keeps the
+ * working size, as in the preview, so the look matches it; the network's output is upsampled by
+ * `method`, the stroke layer bicubically (painted strokes do not follow the frame's edges). `live` keeps the
  * tracking state between frames of one stream.
  */
 export async function stylizeFullSize(
@@ -41,7 +42,7 @@ export async function stylizeFullSize(
   step: number,
   options: FullSizeOptions = {}
 ): Promise<RgbaImage> {
-  const method = options.method ?? 'guided';
+  const method = options.method ?? 'bicubic';
   const working = fitLongSide(frame.width, frame.height, options.workingSide ?? FULL_SIZE_WORKING_SIDE);
   if (working.width === frame.width && working.height === frame.height) return live.stylize(generator, keyframe, frame, step);
   const small = toRgbaImage(resizeFloat(rgbPlanes(frame), working.width, working.height));

@@ -154,7 +154,7 @@ export interface GuidedUpsampleOptions {
   epsilon: number;
 }
 
-/** The guided-upsampling settings chosen on the native devset (docs/video.md). */
+/** Default guided-upsampling settings (docs/video.md compares several on the native devset). */
 export const GUIDED_UPSAMPLE: GuidedUpsampleOptions = { radius: 2, epsilon: 64 };
 
 /**

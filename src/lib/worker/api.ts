@@ -113,7 +113,7 @@ export interface ComputeApi {
   gpuCalls(): Promise<{ preview: GpuCallCounts; training: GpuCallCounts }>;
   /**
    * Stylizes one frame (transferred) at its own, full resolution with the measured best method
-   * (src/lib/ml/fullsize.ts: working size, then guided upsampling; strokes carried); it waits for a
+   * (src/lib/ml/fullsize.ts: the working size, as the preview, then upscaled; strokes carried); it waits for a
    * preview frame in flight instead of being dropped. Null when there are no weights yet.
    */
   stylizeFullSize(frame: ImageBitmap): Promise<StylizedFrame | null>;
