@@ -71,7 +71,7 @@ describe('full-size output', () => {
     expect(meanError(guided, truth)).toBeLessThan(meanError(bicubic, truth) / 3);
   });
 
-  it('stylizes at the frame size, carries painted strokes there, and leaks no tensors', async () => {
+  it('stylizes at the frame size, carries painted strokes there, looks like the working-size preview, and leaks no tensors', async () => {
     const generator = createGenerator({ ...NETWORKS.mobile, name: 'fullsize-test', strokeLayer: { threshold: 60 } }, 3);
     const scene = (width: number, height: number) =>
       image(width, height, (x, y) => {
@@ -99,6 +99,9 @@ describe('full-size output', () => {
     expect(magenta(64, 84)).toBe(true);
     expect(magenta(128, 150)).toBe(false);
     expect(magenta(20, 20)).toBe(false);
+    // The look matches the preview: shrunk back to the working size it is the working-size stylization.
+    const preview = await new LiveStylizer().stylize(generator, { input, styled: painting }, resizeImage(frame, 64, 48), 1);
+    expect(meanError(resizeImage(output, 64, 48), preview)).toBeLessThan(3);
     live.dispose();
     generator.dispose();
   });
