@@ -119,6 +119,8 @@ export class VideoEncoder {
     ]);
     this.done = watch(this.child, `encoding ${output}`);
     this.done.catch(() => {});
+    // A dead encoder breaks the pipe: its exit status (in `done`) says why, not an EPIPE crash.
+    this.child.stdin.on('error', () => {});
   }
 
   /** Queues one frame; resolves once the pipe can take more (backpressure keeps memory flat). */
