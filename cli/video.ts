@@ -114,7 +114,7 @@ export class VideoEncoder {
       '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${info.width}x${info.height}`, '-framerate', info.frameRate, '-i', 'pipe:0',
       ...(info.hasAudio ? ['-i', audioFrom] : []),
       '-map', '0:v:0', ...audio,
-      '-vf', evenSides, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p',
+      '-vf', evenSides, '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', '-pix_fmt', 'yuv420p',
       '-movflags', '+faststart', output
     ]);
     this.done = watch(this.child, `encoding ${output}`);
