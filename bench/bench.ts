@@ -5,6 +5,7 @@
  *   npm run bench                 human-readable table
  *   npm run bench -- --json       the last stdout line is one JSON object (see docs/network.md)
  *   npm run bench -- --only mobile --candidate m12-b2 …   other configurations (bench/candidates.ts)
+ *   npm run bench -- --only video  only the full-size figures (bench/video.ts: video render, 1280×720 photo)
  *
  * Timings are medians of a few repetitions. Each also has a CPU-time rate (work per CPU-second of
  * this single-threaded process), which estimates the uncontended speed on a shared, loaded machine.
@@ -18,6 +19,7 @@ import { createGenerator, DEFAULT_TRAINING, initBackend, NETWORKS, stylize, type
 import type { RgbaImage } from '../src/lib/ml/types.ts';
 import { defaultReplicaCount, ReplicaGroup } from '../cli/replicas.ts';
 import { candidateByName } from './candidates.ts';
+import { measureVideo, printVideoFigures, type VideoFigures } from './video.ts';
 
 /** The figures of one configuration. */
 export interface ConfigFigures {
@@ -137,7 +139,8 @@ async function main(argv: string[]): Promise<void> {
     const candidate = candidateByName(name);
     selected.push([name, candidate.network, candidate.training]);
   }
-  if (selected.length === 0) throw new CliError(`nothing to measure: --only takes ${Object.keys(NETWORKS).join(', ')}`);
+  const withVideo = only.length === 0 || only.includes('video');
+  if (selected.length === 0 && !withVideo) throw new CliError(`nothing to measure: --only takes ${[...Object.keys(NETWORKS), 'video'].join(', ')}`);
   const configs: Record<string, ConfigFigures> = {};
   for (const [name, network, training] of selected) {
     process.stderr.write(`measuring ${name}…\n`);
@@ -153,12 +156,18 @@ async function main(argv: string[]): Promise<void> {
     const many = await patchesPerSec(replicas);
     threads = { replicas, patchesPerSecOne: round(one), patchesPerSec: round(many), speedup: round(many / one, 2) };
   }
+  let video: VideoFigures | null = null;
+  if (withVideo) {
+    process.stderr.write('measuring full-size video rendering and a 1280×720 photo…\n');
+    video = await measureVideo();
+  }
   const machine = { cpus: cpus().length, loadavg1m: round(loadavg()[0], 2) };
   if (flags.has('json')) {
-    console.log(JSON.stringify({ configs, referenceOverMobileInfer256: ratio, ...(threads ? { threads } : {}), machine }));
+    console.log(JSON.stringify({ configs, referenceOverMobileInfer256: ratio, ...(threads ? { threads } : {}), ...(video ? { video } : {}), machine }));
     return;
   }
-  printTable(configs);
+  if (selected.length > 0) printTable(configs);
+  if (video) printVideoFigures(video);
   if (ratio !== null) console.log(`reference/mobile inference time at 256²: ${ratio}× (same run)`);
   if (threads) {
     console.log(`mobile training on ${threads.replicas} threads: ${threads.patchesPerSec} patches/s vs ${threads.patchesPerSecOne} on one, ${threads.speedup}× (same run)`);

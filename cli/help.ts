@@ -19,15 +19,20 @@ export const TRAIN_HELP = `Usage: livebrush train --keyframe K.png --styled P.pn
 Ctrl-C stops training early and still writes the model.`;
 
 /** `stylize --help`. */
-export const STYLIZE_HELP = `Usage: livebrush stylize --model MODEL.lbw --input DIR_OR_PNG --output DIR [--keyframe K.png --styled P.png]
+export const STYLIZE_HELP = `Usage: livebrush stylize --model MODEL.lbw --input DIR_OR_PNG_OR_VIDEO --output DIR_OR_MP4 [--keyframe K.png --styled P.png]
 
   --model MODEL.lbw   a model written by "livebrush train"
-  --input PATH        one PNG, or a folder whose *.png files are all stylized
-  --output DIR        folder for the results (created if needed): PNGs of the same names and sizes
+  --input PATH        one PNG, a folder whose *.png files are all stylized, or a video file
+  --output PATH       for PNGs: a folder for the results (created if needed), PNGs of the same names
+                      and sizes; for a video: an MP4 (H.264) of the same size, frame rate and audio
   --keyframe K.png    the first keyframe the model was trained on, and
   --styled P.png      its painting: strokes the network does not reproduce are carried into each
                       frame by the camera motion from the keyframe, as in the app (the frames are
-                      tracked in name order)`;
+                      tracked in name order)
+  --working-side N    videos: the long side frames are stylized at before they are upscaled to their
+                      own size (default: the keyframe's long side, else 256)
+
+Videos need ffmpeg and ffprobe on PATH.`;
 
 /** `tune --help`. */
 export const TUNE_HELP = `Usage: livebrush tune --keyframe K.png --styled P.png [--mask M.png]… --validate FRAME.png=TRUTH.png… --seconds S

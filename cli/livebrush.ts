@@ -19,7 +19,7 @@ Usage: npm run livebrush -- <command> [flags]
 
 Commands:
   train     learn a style from painted keyframes, write a .lbw model
-  stylize   apply a .lbw model to a PNG or a folder of PNGs
+  stylize   apply a .lbw model to a PNG, a folder of PNGs or a video (MP4 out, through ffmpeg)
   tune      grid-search training settings on validation frames with ground truth
 
 Run "livebrush <command> --help" for the flags of each command.`;

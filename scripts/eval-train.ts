@@ -36,8 +36,11 @@ function withStrokeLayer(generator: ml.Generator, threshold: number): ml.Generat
   return Object.assign(Object.create(generator) as ml.Generator, { config: { ...generator.config, strokeLayer: { threshold } } });
 }
 
-/** Trains `--candidate` on one painted keyframe within the budget the flags give. */
-export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, styled: ml.RgbaImage): Promise<TrainedCandidate> {
+/**
+ * Trains `--candidate` on one painted keyframe within the budget the flags give; `otherScales` are
+ * the same keyframe at other sizes, trained on together (patches drawn round-robin over them).
+ */
+export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, styled: ml.RgbaImage, otherScales: ml.KeyframeExample[] = []): Promise<TrainedCandidate> {
   const name = flags.get('candidate');
   if (!name) throw new CliError('give --candidate NAME');
   const candidate = candidateByName(name);
@@ -54,7 +57,7 @@ export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, st
   // Guided networks place their guide channels in the Trainer; 6-channel networks without a guide
   // setting get the same static pattern on every frame (the earlier aux candidate).
   const staticAux = network.inputChannels === 6 && !network.guide ? ml.createAuxImage(input.width, input.height).image : undefined;
-  const examples = [{ input, styled, ...(staticAux ? { aux: staticAux } : {}) }];
+  const examples = [{ input, styled, ...(staticAux ? { aux: staticAux } : {}) }, ...otherScales];
   const replicas = positiveNumber(flags, 'replicas', true) ?? 1;
   const seed = positiveNumber(flags, 'seed', true) ?? 1;
   const weights = weightsFile ? new Uint8Array(await readFile(weightsFile)) : undefined;

@@ -30,3 +30,7 @@ export type { DecodedWeights } from './weights';
 export type { RgbaImage, KeyframeExample, AuxKeyframeExample, BackendName } from './types';
 export { createStrokeLayer, applyStrokeLayer } from './strokes';
 export type { StrokeLayer } from './strokes';
+export { stylizeFullSize, FULL_SIZE_WORKING_SIDE } from './fullsize';
+export type { FullSizeMethod, FullSizeOptions } from './fullsize';
+export { resizeImage, guidedUpsample, detailUpsample, GUIDED_UPSAMPLE } from './resample';
+export type { GuidedUpsampleOptions } from './resample';

@@ -32,25 +32,34 @@ export class LiveStylizer {
    * (the studio crops keyframes to the paint area) is tracked on its centred crop of that shape.
    */
   async stylize(generator: Generator, keyframe: KeyframeExample | undefined, frame: RgbaImage, step: number): Promise<RgbaImage> {
+    return (await this.stylizeParts(generator, keyframe, frame, step)).output;
+  }
+
+  /**
+   * `stylize`, also returning the network's own output before the stroke layer was added (the same
+   * image when no strokes are carried): full-size output upsamples the two differently.
+   */
+  async stylizeParts(generator: Generator, keyframe: KeyframeExample | undefined, frame: RgbaImage, step: number): Promise<{ network: RgbaImage; output: RgbaImage }> {
     const { guide, strokeLayer } = generator.config;
     this.overheadMs = 0;
-    if (!guide && !strokeLayer) return stylize(generator, frame);
+    const alone = (image: RgbaImage) => ({ network: image, output: image });
+    if (!guide && !strokeLayer) return alone(await stylize(generator, frame));
     const reference = keyframe ? this.referenceFor(generator, keyframe.input) : null;
     if (!reference) {
       // Nothing to track against: the guide as on a keyframe (unmoved), no strokes carried.
-      return stylize(generator, frame, guide ? keyframeGuide(createGuideReference(frame, guide)) : undefined);
+      return alone(await stylize(generator, frame, guide ? keyframeGuide(createGuideReference(frame, guide)) : undefined));
     }
     const trackingStarted = performance.now();
     const motion = this.track(reference, frame);
     const aux = reference.pattern ? warpGuide(reference, motion, frame.width, frame.height) : undefined;
     this.overheadMs = performance.now() - trackingStarted;
-    const output = await stylize(generator, frame, aux);
-    if (!strokeLayer) return output;
+    const network = await stylize(generator, frame, aux);
+    if (!strokeLayer) return alone(network);
     const layer = await this.strokeLayerFor(generator, keyframe!, reference, step, strokeLayer.threshold);
     const layerStarted = performance.now();
-    const strokes = applyStrokeLayer(output, layer, motion);
+    const output = applyStrokeLayer(network, layer, motion);
     this.overheadMs += performance.now() - layerStarted;
-    return strokes;
+    return { network, output };
   }
 
   /**

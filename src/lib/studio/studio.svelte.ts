@@ -474,11 +474,26 @@ export class Studio implements StudioHost {
     this.govern({ type: 'resume' });
   }
 
-  /** The preview as it is on screen, as a PNG file. */
-  async photoBlob(canvas: HTMLCanvasElement): Promise<Blob> {
-    return new Promise((resolve, reject) =>
-      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The preview could not be saved'))), 'image/png')
-    );
+  /**
+   * The current frame at the camera's (or photo's) own resolution, mirrored as the preview shows it,
+   * stylized at that size (ComputeApi.stylizeFullSize), as a PNG file; the frame itself while there
+   * are no weights yet (the preview shows the camera then). Null when there is no frame.
+   */
+  async photoBlob(): Promise<Blob | null> {
+    const source = this.source();
+    const frame = source ? new FrameGrabber().bitmap(source, Infinity, this.mirrored) : null;
+    if (!frame) return null;
+    const canvas = new OffscreenCanvas(frame.width, frame.height);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('This browser has no 2D canvas');
+    const raw = await createImageBitmap(frame);
+    const api = await this.computeReady;
+    const stylized = api ? await api.stylizeFullSize(Comlink.transfer(frame, [frame])) : (frame.close(), null);
+    const image = stylized?.image ?? raw;
+    context.drawImage(image, 0, 0);
+    image.close();
+    raw.close();
+    return canvas.convertToBlob({ type: 'image/png' });
   }
 
   /** tfjs memory in the worker (debug API). */

@@ -113,6 +113,12 @@ export interface ComputeApi {
   memory(): Promise<MemoryReport>;
   /** WebGPU readbacks and submits per side, when `countGpuCalls` was asked (benchmarks). */
   gpuCalls(): Promise<{ preview: GpuCallCounts; training: GpuCallCounts }>;
+  /**
+   * Stylizes one frame (transferred) at its own, full resolution with the measured best method
+   * (src/lib/ml/fullsize.ts: the working size, as the preview, then upscaled; strokes carried); it waits for a
+   * preview frame in flight instead of being dropped. Null when there are no weights yet.
+   */
+  stylizeFullSize(frame: ImageBitmap): Promise<StylizedFrame | null>;
 }
 
 /** The training worker of the parallel engine: keyframes, the training loop, weights in and out. */
@@ -147,6 +153,8 @@ export interface StylizerApi {
   reset(generation: number): Promise<void>;
   memory(): Promise<MemoryReport>;
   gpuCalls(): Promise<GpuCallCounts>;
+  /** One frame at its own, full resolution (ComputeApi.stylizeFullSize). */
+  stylizeFullSize(frame: ImageBitmap): Promise<StylizedFrame | null>;
 }
 
 /** New weights from the training worker to the stylizing worker (a `.lbw` file, its buffer transferred). */

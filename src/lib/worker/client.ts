@@ -61,7 +61,8 @@ function startSingleWorker(): ComputeWorker {
     loadWeights: (bytes) => remote.loadWeights(bytes),
     reset: () => remote.reset(),
     memory: () => remote.memory(),
-    gpuCalls: () => remote.gpuCalls()
+    gpuCalls: () => remote.gpuCalls(),
+    stylizeFullSize: (frame) => remote.stylizeFullSize(frame)
   };
   return {
     api,
@@ -189,7 +190,8 @@ function startParallelEngine(): ComputeWorker {
     async gpuCalls() {
       const [previewCalls, trainingCalls] = await Promise.all([stylizer.gpuCalls(), trainer.gpuCalls()]);
       return { preview: previewCalls, training: trainingCalls };
-    }
+    },
+    stylizeFullSize: (frame) => stylizer.stylizeFullSize(frame)
   };
   const failed = Promise.race([training.failed, preview.failed]);
   failed.catch(() => {});

@@ -4,7 +4,7 @@
 // after each step it gives the preview up to the step's duration to run frames.
 import * as Comlink from 'comlink';
 import { memory } from '@tensorflow/tfjs-core';
-import { LiveStylizer, Trainer, generatorFromWeights, type Generator } from '$lib/ml';
+import { LiveStylizer, Trainer, generatorFromWeights, stylizeFullSize, type Generator } from '$lib/ml';
 import type { KeyframeExample, RgbaImage } from '$lib/ml/types';
 import type { ComputeApi, StylizedFrame, TrainingStatus, WorkerKeyframe } from './api';
 import { startBackend } from './backend-setup';
@@ -34,6 +34,8 @@ const NEXT_FRAME_GRACE_MS = 40;
 let scratch: OffscreenCanvasRenderingContext2D | null = null;
 /** Tracks the camera from the first painted keyframe for guide channels and the stroke layer. */
 const live = new LiveStylizer();
+/** The same for full-size frames (photos, video files), a stream of its own. */
+const fullSizeLive = new LiveStylizer();
 
 /** The keyframes that have a painting, as the ML core's examples. */
 function paintedExamples(): KeyframeExample[] {
@@ -238,6 +240,27 @@ const api: ComputeApi = {
   async gpuCalls() {
     // One worker does both: the counts cover frames and steps together.
     return { preview: { ...gpuCalls }, training: { ...gpuCalls } };
+  },
+
+  async stylizeFullSize(frame) {
+    while (framesInFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const generator = currentGenerator();
+    if (!generator) {
+      frame.close();
+      return null;
+    }
+    framesInFlight += 1;
+    try {
+      const started = performance.now();
+      const step = status.step;
+      const output = await stylizeFullSize(fullSizeLive, generator, paintedExamples()[0], toRgbaImage(frame), step);
+      const image = await createImageBitmap(new ImageData(new Uint8ClampedArray(output.data), output.width, output.height));
+      return Comlink.transfer({ image, inferenceMs: performance.now() - started, step } satisfies StylizedFrame, [image]);
+    } finally {
+      framesInFlight -= 1;
+      frameFinished?.();
+      frameFinished = null;
+    }
   }
 };
 

@@ -2,7 +2,7 @@
 // the bitmap, the network runs, tf.browser.draw renders into an OffscreenCanvas, and the result leaves
 // as an ImageBitmap, with no readback. Elsewhere the output is read back (on WASM that is a copy).
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeWeights, generatorFromWeights, LiveStylizer, TRACKING_SIZE, trackingSize, type Generator } from '$lib/ml';
+import { decodeWeights, generatorFromWeights, LiveStylizer, stylizeFullSize, TRACKING_SIZE, trackingSize, type Generator } from '$lib/ml';
 import type { KeyframeExample, RgbaImage } from '$lib/ml/types';
 
 /**
@@ -35,6 +35,8 @@ export class FrameStylizer {
   private tracking: OffscreenCanvasRenderingContext2D | null = null;
   /** Tracks frames from the reference keyframe and carries its strokes (src/lib/ml/live.ts). */
   private readonly live = new LiveStylizer();
+  /** Tracking and strokes for full-size frames (photos, video files): a stream of its own. */
+  private readonly fullSize = new LiveStylizer();
   /** The first painted keyframe: what frames are tracked from and whose strokes they carry. */
   private reference: KeyframeExample | undefined;
 
@@ -76,6 +78,7 @@ export class FrameStylizer {
     this.generator = null;
     this.reference = undefined;
     this.live.dispose();
+    this.fullSize.dispose();
   }
 
   /** Stylizes `frame` (closed here) at its own size with weights trained for `step` steps; throws when there are no weights. */
@@ -88,6 +91,20 @@ export class FrameStylizer {
     // Guided networks draw their guide channels on the CPU, so only plain and stroke-layer networks stay on the GPU.
     if (this.gpuResident && !generator.config.guide) return this.stylizeOnGpu(generator, frame, step);
     const output = await this.live.stylize(generator, this.reference, this.toRgbaImage(frame), step);
+    return createImageBitmap(new ImageData(new Uint8ClampedArray(output.data), output.width, output.height));
+  }
+
+  /**
+   * Stylizes `frame` (closed here) at its own, full size (src/lib/ml/fullsize.ts), on the CPU side of
+   * the backend: the network runs at the working size, the upsampling in TypeScript.
+   */
+  async stylizeFullSize(frame: ImageBitmap, step: number): Promise<ImageBitmap> {
+    const generator = this.generator;
+    if (!generator) {
+      frame.close();
+      throw new Error('No weights to stylize with');
+    }
+    const output = await stylizeFullSize(this.fullSize, generator, this.reference, this.toRgbaImage(frame), step);
     return createImageBitmap(new ImageData(new Uint8ClampedArray(output.data), output.width, output.height));
   }
 

@@ -95,6 +95,25 @@ const api: StylizerApi = {
 
   async gpuCalls() {
     return { ...gpuCalls };
+  },
+
+  async stylizeFullSize(frame) {
+    while (frameInFlight) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (!stylizer.ready) {
+      frame.close();
+      if (weightsError) throw new Error(weightsError);
+      return null;
+    }
+    frameInFlight = true;
+    try {
+      const started = performance.now();
+      const step = weightsStep;
+      const image = await stylizer.stylizeFullSize(frame, step);
+      const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step };
+      return Comlink.transfer(result, [image]);
+    } finally {
+      frameInFlight = false;
+    }
   }
 };
 

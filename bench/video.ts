@@ -1,0 +1,156 @@
+/**
+ * Full-size output speed (run by `npm run bench`, or alone with `npm run bench -- --only video`):
+ * renders the committed clip (tests/fixtures/cli-clip.mp4) through the CLI's video pipeline (ffmpeg
+ * decode → full-size stylization → H.264 encode) and, in the same run, the same frames already in
+ * memory through the full-size stylization alone, in pixels per second; and the time of one
+ * full-size photo at 1280×720. Needs ffmpeg on PATH for the video figures.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { stylizeVideo } from '../cli/stylize.ts';
+import { decodeFrames, probeVideo, requireFfmpeg } from '../cli/video.ts';
+import { createGenerator, encodeWeights, FULL_SIZE_WORKING_SIDE, generatorFromWeights, LiveStylizer, NETWORKS, resizeImage, stylizeFullSize, type Generator, type KeyframeExample } from '../src/lib/ml/index.ts';
+import type { RgbaImage } from '../src/lib/ml/types.ts';
+import { fitLongSide } from '../src/lib/camera/frames.ts';
+
+/** The committed test clip the bench renders. */
+export const BENCH_CLIP = resolve('tests/fixtures/cli-clip.mp4');
+
+/** What the video bench prints. */
+export interface VideoFigures {
+  clip: { width: number; height: number; frames: number };
+  /** Full-size stylization of frames in memory (network at the working size, resizing, strokes). */
+  stylizePixelsPerSec: number;
+  /** The whole pipeline: decode, stylize, encode, pipes and copies. */
+  renderPixelsPerSec: number;
+  /** render / stylize (target ≥ 0.8). */
+  renderShare: number;
+  /** The same two per CPU-second (ffmpeg's CPU included): what an uncontended machine would see. */
+  stylizePixelsPerCpuSec: number;
+  renderPixelsPerCpuSec: number;
+  renderShareCpu: number;
+  /** Median wall ms and CPU ms of one 1280×720 photo (target ≤ 2000 ms). */
+  photoMs1280x720: number;
+  photoCpuMs1280x720: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * CPU ms used so far by this process and its finished children (ffmpeg), from /proc (Linux; 0 for the
+ * children elsewhere): on a loaded machine, work per CPU-second is the uncontended speed.
+ */
+function cpuMsWithChildren(): number {
+  const own = process.cpuUsage();
+  let children = 0;
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+    children = ((Number(fields[13]) + Number(fields[14])) * 1000) / 100;
+  } catch {
+    children = 0;
+  }
+  return (own.user + own.system) / 1000 + children;
+}
+
+/** A keyframe at the working size with a painted bar, as the studio would train on. */
+function paintedKeyframe(frame: RgbaImage): KeyframeExample {
+  const size = fitLongSide(frame.width, frame.height, FULL_SIZE_WORKING_SIDE);
+  const input = resizeImage(frame, size.width, size.height);
+  const styled = { ...input, data: input.data.slice() };
+  for (let y = Math.round(size.height * 0.4); y < Math.round(size.height * 0.5); y++)
+    for (let x = Math.round(size.width * 0.2); x < Math.round(size.width * 0.8); x++) styled.data.set([255, 0, 255], (y * size.width + x) * 4);
+  return { input, styled };
+}
+
+/** A 1280×720 camera-like frame: gradients and a checker. */
+function hdFrame(): RgbaImage {
+  const width = 1280;
+  const height = 720;
+  const data = new Uint8ClampedArray(width * height * 4);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) data.set([(x * 255) / width + (((x >> 4) + (y >> 4)) % 2) * 30, (y * 255) / height, 128 + 90 * Math.sin((x + y) / 23), 255], (y * width + x) * 4);
+  return { width, height, data };
+}
+
+/** Pixels per second and per CPU-second of `frames` through stylizeFullSize, after one warm-up frame. */
+async function stylizeRate(generator: Generator, keyframe: KeyframeExample, frames: RgbaImage[]): Promise<{ wall: number; cpu: number }> {
+  const live = new LiveStylizer();
+  await stylizeFullSize(live, generator, keyframe, frames[0], 0);
+  const started = performance.now();
+  const cpuStart = cpuMsWithChildren();
+  for (const frame of frames) await stylizeFullSize(live, generator, keyframe, frame, 0);
+  live.dispose();
+  const pixels = frames.length * frames[0].width * frames[0].height;
+  return { wall: pixels / ((performance.now() - started) / 1000), cpu: pixels / ((cpuMsWithChildren() - cpuStart) / 1000) };
+}
+
+/** Measures the figures above with the default network (its speed does not depend on training). */
+export async function measureVideo(): Promise<VideoFigures> {
+  requireFfmpeg();
+  const generator = generatorFromWeights(await encodeWeights(createGenerator(NETWORKS.mobile, 1)));
+  const dir = await mkdtemp(join(tmpdir(), 'livebrush-bench-video-'));
+  try {
+    const info = probeVideo(BENCH_CLIP);
+    const frames: RgbaImage[] = [];
+    for await (const frame of decodeFrames(BENCH_CLIP, info)) frames.push(frame);
+    const keyframe = paintedKeyframe(frames[0]);
+    await writeFile(join(dir, 'model.lbw'), await encodeWeights(generator));
+    const quiet = { out: () => {}, err: () => {} };
+    const pixels = frames.length * info.width * info.height;
+    // Alternating, three of each: both see the same load; the medians are compared.
+    const stylizeRates: { wall: number; cpu: number }[] = [];
+    const renderRates: { wall: number; cpu: number }[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      stylizeRates.push(await stylizeRate(generator, keyframe, frames));
+      const started = performance.now();
+      const cpuStart = cpuMsWithChildren();
+      await stylizeVideo(generator, keyframe, BENCH_CLIP, join(dir, 'out.mp4'), FULL_SIZE_WORKING_SIDE, quiet);
+      renderRates.push({ wall: pixels / ((performance.now() - started) / 1000), cpu: pixels / ((cpuMsWithChildren() - cpuStart) / 1000) });
+    }
+    const photo = hdFrame();
+    const photoKeyframe = paintedKeyframe(photo);
+    const live = new LiveStylizer();
+    await stylizeFullSize(live, generator, photoKeyframe, photo, 0);
+    const wall: number[] = [];
+    const cpu: number[] = [];
+    for (let rep = 0; rep < 3; rep++) {
+      const started = performance.now();
+      const cpuStart = process.cpuUsage();
+      await stylizeFullSize(new LiveStylizer(), generator, photoKeyframe, photo, 0);
+      const used = process.cpuUsage(cpuStart);
+      wall.push(performance.now() - started);
+      cpu.push((used.user + used.system) / 1000);
+    }
+    live.dispose();
+    const stylizePixelsPerSec = Math.round(median(stylizeRates.map((rate) => rate.wall)));
+    const renderPixelsPerSec = Math.round(median(renderRates.map((rate) => rate.wall)));
+    const stylizePixelsPerCpuSec = Math.round(median(stylizeRates.map((rate) => rate.cpu)));
+    const renderPixelsPerCpuSec = Math.round(median(renderRates.map((rate) => rate.cpu)));
+    return {
+      clip: { width: info.width, height: info.height, frames: frames.length },
+      stylizePixelsPerSec,
+      renderPixelsPerSec,
+      renderShare: Math.round((renderPixelsPerSec / stylizePixelsPerSec) * 100) / 100,
+      stylizePixelsPerCpuSec,
+      renderPixelsPerCpuSec,
+      renderShareCpu: Math.round((renderPixelsPerCpuSec / stylizePixelsPerCpuSec) * 100) / 100,
+      photoMs1280x720: Math.round(median(wall)),
+      photoCpuMs1280x720: Math.round(median(cpu))
+    };
+  } finally {
+    generator.dispose();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Prints the figures for people. */
+export function printVideoFigures(figures: VideoFigures): void {
+  const { clip } = figures;
+  console.log(`video: ${clip.frames} frames of ${clip.width}×${clip.height} (tests/fixtures/cli-clip.mp4), network at ${FULL_SIZE_WORKING_SIDE} px then upscaled`);
+  console.log(`  full-size stylization alone: ${(figures.stylizePixelsPerSec / 1e6).toFixed(3)} Mpx/s`);
+  console.log(`  render (ffmpeg decode + stylize + H.264 encode): ${(figures.renderPixelsPerSec / 1e6).toFixed(3)} Mpx/s = ${Math.round(figures.renderShare * 100)} % of it (target ≥ 80 %)`);
+  console.log(`  per CPU-second (ffmpeg included): stylization ${(figures.stylizePixelsPerCpuSec / 1e6).toFixed(3)} Mpx, render ${(figures.renderPixelsPerCpuSec / 1e6).toFixed(3)} Mpx = ${Math.round(figures.renderShareCpu * 100)} %`);
+  console.log(`photo at 1280×720: ${figures.photoMs1280x720} ms (${figures.photoCpuMs1280x720} CPU ms; target ≤ 2000 ms)`);
+}
