@@ -27,13 +27,29 @@ function applyHandoff(handoff: WeightsHandoff): void {
   }
 }
 
-async function stylizeNow(frame: ImageBitmap): Promise<StylizedFrame> {
+/**
+ * Stylizes `frame` with `work` once the frame before it is done (one frame at a time: the
+ * stylizer's canvases and stroke tracking are not shared between two frames); null without weights.
+ */
+async function oneAtATime(frame: ImageBitmap, work: (frame: ImageBitmap) => Promise<ImageBitmap>): Promise<StylizedFrame | null> {
+  while (frameInFlight) await frameInFlight;
+  if (!stylizer.ready) {
+    frame.close();
+    if (weightsError) throw new Error(weightsError);
+    return null;
+  }
   const started = performance.now();
   const step = weightsStep;
-  const image = await stylizer.stylize(frame, step);
-  gpuCalls.work += 1;
-  const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step, lane: 'preview' };
-  return Comlink.transfer(result, [image]);
+  const running = work(frame);
+  frameInFlight = running.catch(() => {});
+  try {
+    const image = await running;
+    gpuCalls.work += 1;
+    const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step, lane: 'preview' };
+    return Comlink.transfer(result, [image]);
+  } finally {
+    frameInFlight = null;
+  }
 }
 
 const api: StylizerApi = {
@@ -53,23 +69,9 @@ const api: StylizerApi = {
     port.onmessage = (event: MessageEvent<WeightsHandoff>) => applyHandoff(event.data);
   },
 
-  async stylize(frame) {
-    // Frames queue here one behind the other (the page keeps at most two in flight), so the worker
-    // goes straight from one frame to the next instead of waiting for the page to send one.
-    while (frameInFlight) await frameInFlight;
-    if (!stylizer.ready) {
-      frame.close();
-      if (weightsError) throw new Error(weightsError);
-      return null;
-    }
-    const work = stylizeNow(frame);
-    frameInFlight = work.catch(() => {});
-    try {
-      return await work;
-    } finally {
-      frameInFlight = null;
-    }
-  },
+  // Frames queue here one behind the other (the page keeps at most two in flight), so the worker
+  // goes straight from one frame to the next instead of waiting for the page to send one.
+  stylize: (frame) => oneAtATime(frame, (ready) => stylizer.stylize(ready, weightsStep)),
 
   async setReference(keyframe) {
     stylizer.setReference(keyframe ? { input: keyframe.input, styled: keyframe.painting! } : undefined);
@@ -97,24 +99,7 @@ const api: StylizerApi = {
     return { ...gpuCalls };
   },
 
-  async stylizeFullSize(frame) {
-    while (frameInFlight) await new Promise((resolve) => setTimeout(resolve, 5));
-    if (!stylizer.ready) {
-      frame.close();
-      if (weightsError) throw new Error(weightsError);
-      return null;
-    }
-    frameInFlight = true;
-    try {
-      const started = performance.now();
-      const step = weightsStep;
-      const image = await stylizer.stylizeFullSize(frame, step);
-      const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step };
-      return Comlink.transfer(result, [image]);
-    } finally {
-      frameInFlight = false;
-    }
-  }
+  stylizeFullSize: (frame) => oneAtATime(frame, (ready) => stylizer.stylizeFullSize(ready, weightsStep))
 };
 
 Comlink.expose(api);
