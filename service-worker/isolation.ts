@@ -24,6 +24,10 @@ export const APP_HEADERS: Record<string, string> = { ...ISOLATION_HEADERS, ...FR
 export function withIsolationHeaders(response: Response): Response {
   if (response.type === 'opaque' || response.type === 'opaqueredirect' || response.status === 0) return response;
   const headers = new Headers(response.headers);
-  for (const [name, value] of Object.entries(APP_HEADERS)) headers.set(name, value);
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
+  // A policy the response already carries (a server's, with its script hashes) is kept: frame-ancestors
+  // goes beside it as a second policy, and the browser enforces both.
+  const policy = headers.get('Content-Security-Policy');
+  if (!policy?.includes('frame-ancestors')) headers.append('Content-Security-Policy', FRAME_ANCESTORS_HEADER['Content-Security-Policy']);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }
