@@ -51,7 +51,7 @@ test.describe('a browser that speaks Chinese', () => {
 
     // A broken style file is refused with a message in Chinese.
     await page.getByLabel('要导入的风格文件').setInputFiles({ name: 'broken.livebrush', mimeType: 'application/zip', buffer: Buffer.from('PK\u0003\u0004 not really a zip') });
-    await expect(page.getByRole('alert')).toContainText('无法导入这个文件：文件已损坏或不完整');
+    await expect(page.getByRole('alert')).toContainText('无法导入这个文件：它不是 Livebrush 风格文件');
   });
 
   test('a denied camera is explained in Chinese', async ({ browser }) => {
