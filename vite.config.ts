@@ -1,11 +1,14 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/chromium.ts';
 import { crossOriginIsolation, tfjsThreadedWasm } from './scripts/vite-plugins.ts';
+import { PARAGLIDE_OPTIONS } from './scripts/paraglide-options.ts';
 
 export default defineConfig({
-  plugins: [crossOriginIsolation(), sveltekit()],
+  // Paraglide compiles messages/*.json into tree-shaken message functions under src/lib/paraglide.
+  plugins: [paraglideVitePlugin(PARAGLIDE_OPTIONS), crossOriginIsolation(), sveltekit()],
   worker: { format: 'es', plugins: () => [tfjsThreadedWasm()] },
   // VITE_PORT lets several checkouts run dev servers and browser tests side by side.
   // `npm start` serves the app cross-origin isolated (WASM threads), as the service worker does.

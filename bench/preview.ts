@@ -18,7 +18,7 @@ import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium.ts';
 import { fakeCameraArgs, fakeCameraFile } from '../tests/fixtures/camera/fake-camera.ts';
-import { ISOLATION_HEADERS } from '../service-worker/isolation.ts';
+import { APP_HEADERS } from '../service-worker/isolation.ts';
 import { openBrushSettings } from '../tests/e2e/painting.ts';
 
 const flags = new Map(
@@ -358,7 +358,7 @@ function serveBuild(root: string) {
     } catch {
       file = join(root, 'index.html');
     }
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...ISOLATION_HEADERS });
+    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...APP_HEADERS });
     response.end(readFileSync(file));
   }).listen(PORT);
 }

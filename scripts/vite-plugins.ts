@@ -1,14 +1,14 @@
-// Two small Vite plugins the app's build needs: cross-origin isolation headers on the dev and preview
+// Two small Vite plugins the app's build needs: cross-origin isolation (and frame-ancestors) headers on the dev and preview
 // servers, and a fix that lets tfjs's threaded WASM build start from a minified worker bundle.
 import type { Plugin } from 'vite';
-import { ISOLATION_HEADERS } from '../service-worker/isolation.ts';
+import { APP_HEADERS } from '../service-worker/isolation.ts';
 
-/** Sends the isolation headers from `vite dev` and `vite preview` (SvelteKit's middleware ignores `preview.headers`). */
+/** Sends the isolation headers and frame-ancestors from `vite dev` and `vite preview` (SvelteKit's middleware ignores `preview.headers`). */
 export function crossOriginIsolation(): Plugin {
   // Returns nothing: a hook that returns a function has it called after Vite's own middlewares.
   const addHeaders = (server: { middlewares: { use(handler: (req: unknown, res: { setHeader(n: string, v: string): void }, next: () => void) => void): void } }): void => {
     server.middlewares.use((_request, response, next) => {
-      for (const [name, value] of Object.entries(ISOLATION_HEADERS)) response.setHeader(name, value);
+      for (const [name, value] of Object.entries(APP_HEADERS)) response.setHeader(name, value);
       next();
     });
   };

@@ -1,4 +1,5 @@
 // The camera: front camera by default, switching between devices, and errors a person understands.
+import { m } from '$lib/paraglide/messages';
 
 /** Why the camera could not be used, in a form the UI can show as it is. */
 export class CameraError extends Error {
@@ -39,21 +40,21 @@ export function toCameraError(error: unknown): CameraError {
     case 'SecurityError':
       return new CameraError(
         name,
-        'Camera access was denied. Allow the camera for this site in your browser settings, or use a photo instead.'
+        m.camera_denied()
       );
     case 'NotFoundError':
     case 'DevicesNotFoundError':
     case 'OverconstrainedError':
-      return new CameraError(name, 'No camera was found on this device. You can use a photo instead.');
+      return new CameraError(name, m.camera_not_found());
     case 'NotReadableError':
     case 'TrackStartError':
     case 'AbortError':
       return new CameraError(
         name,
-        'The camera is busy or could not start. Close other apps that use it and try again, or use a photo instead.'
+        m.camera_busy()
       );
     default:
-      return new CameraError(name, 'The camera could not be started. You can use a photo instead.');
+      return new CameraError(name, m.camera_failed());
   }
 }
 
@@ -62,11 +63,11 @@ export async function openCamera(deviceId?: string | null): Promise<OpenCamera> 
   if (typeof window !== 'undefined' && !window.isSecureContext) {
     throw new CameraError(
       'InsecureContext',
-      'The camera only works on a secure (https) page. Open Livebrush over https, or use a photo instead.'
+      m.camera_insecure()
     );
   }
   if (!navigator.mediaDevices?.getUserMedia) {
-    throw new CameraError('Unsupported', 'This browser cannot use the camera. You can use a photo instead.');
+    throw new CameraError('Unsupported', m.camera_unsupported());
   }
   try {
     const stream = await navigator.mediaDevices.getUserMedia(cameraConstraints(deviceId));

@@ -1,4 +1,5 @@
 import { context2d, createLayerCanvas, type LayerCanvas } from './render';
+import { m } from '$lib/paraglide/messages';
 
 /** The part of a source image that "cover" scaling keeps: centred, the target's aspect ratio. */
 export function coverCrop(
@@ -22,7 +23,7 @@ export async function scaleImageFileToDataUrl(file: Blob, width: number, height:
   try {
     bitmap = await createImageBitmap(file);
   } catch {
-    throw new Error('That file is not an image this browser can open (try a PNG or JPEG)');
+    throw new Error(m.image_unreadable());
   }
   try {
     const canvas = createLayerCanvas(width, height);
@@ -40,7 +41,7 @@ export async function scaleImageFileToDataUrl(file: Blob, width: number, height:
 function encodePng(canvas: LayerCanvas): Promise<Blob> {
   if ('convertToBlob' in canvas) return canvas.convertToBlob({ type: 'image/png' });
   return new Promise((resolve, reject) =>
-    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed'))), 'image/png')
+    canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error(m.png_encoding_failed()))), 'image/png')
   );
 }
 
@@ -48,7 +49,7 @@ function blobToDataUrl(blob: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(reader.result as string);
-    reader.onerror = () => reject(reader.error ?? new Error('Could not read the image'));
+    reader.onerror = () => reject(reader.error ?? new Error(m.image_read_failed()));
     reader.readAsDataURL(blob);
   });
 }

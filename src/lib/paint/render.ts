@@ -100,8 +100,19 @@ function asImageData(image: RgbaImage): ImageData {
 /** Decodes the document's imported painting (null when it has none) for the render functions. */
 export async function loadImportedPainting(doc: PaintDocument): Promise<ImageBitmap | null> {
   if (!doc.importedPainting) return null;
-  const blob = await (await fetch(doc.importedPainting.dataUrl)).blob();
-  return createImageBitmap(blob);
+  return createImageBitmap(dataUrlToBlob(doc.importedPainting.dataUrl));
+}
+
+/**
+ * The bytes of a base64 `data:` URL as a Blob, decoded here rather than fetched: the
+ * Content-Security-Policy's connect-src allows the app's own origin only, not `data:`.
+ */
+export function dataUrlToBlob(dataUrl: string): Blob {
+  const match = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(dataUrl);
+  if (!match) throw new Error('Not a data: URL');
+  const [, type, base64, payload] = match;
+  const text = base64 ? atob(payload) : decodeURIComponent(payload);
+  return new Blob([Uint8Array.from(text, (char) => char.charCodeAt(0))], { type });
 }
 
 function assertImportedDecoded(doc: PaintDocument, imported: CanvasImageSource | null): void {

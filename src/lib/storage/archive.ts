@@ -15,6 +15,8 @@ import {
   type PresetSummary
 } from './presets';
 import { checkStrokeDocument, readNetworkConfig } from './validators';
+import { m } from '$lib/paraglide/messages';
+import { formatNumber } from '$lib/i18n/locale';
 
 /** The `format` every Livebrush style manifest declares. */
 export const ARCHIVE_FORMAT = 'livebrush-style';
@@ -45,7 +47,7 @@ export const ARCHIVE_LIMITS = {
 export class ImportError extends Error {
   override name = 'ImportError';
   constructor(reason: string, options?: { cause?: unknown }) {
-    super(`This file can't be imported: ${reason}`, options);
+    super(m.import_error({ reason }), options);
   }
 }
 
@@ -176,16 +178,16 @@ export async function importArchive(bytes: Uint8Array): Promise<PresetSummary> {
 /** Reads and validates a `.livebrush` file without storing anything; throws ImportError for any fault. */
 export async function readArchive(bytes: Uint8Array): Promise<ImportedStyle> {
   if (bytes.byteLength > ARCHIVE_LIMITS.fileBytes) {
-    throw new ImportError(`it is ${megabytes(bytes.byteLength)}, larger than the ${megabytes(ARCHIVE_LIMITS.fileBytes)} a style may be.`);
+    throw new ImportError(m.import_too_big({ size: megabytes(bytes.byteLength), limit: megabytes(ARCHIVE_LIMITS.fileBytes) }));
   }
-  if (!looksLikeZip(bytes)) throw new ImportError('it is not a Livebrush style (not a .livebrush zip file).');
+  if (!looksLikeZip(bytes)) throw new ImportError(m.import_not_zip());
 
   const manifest = readManifest(unzipEntries(bytes, new Map([[MANIFEST_FILE, ARCHIVE_LIMITS.manifestBytes]]), false).get(MANIFEST_FILE));
   const declared = declaredFiles(manifest);
   const files = unzipEntries(bytes, declared, true);
   for (const [name, limit] of declared) {
-    if (!files.has(name)) throw new ImportError(`the style is incomplete: the file "${name}" is missing.`);
-    if (files.get(name)!.byteLength > limit) throw new ImportError(`the file "${name}" is larger than it should be.`);
+    if (!files.has(name)) throw new ImportError(m.import_missing_file({ name }));
+    if (files.get(name)!.byteLength > limit) throw new ImportError(m.import_file_oversized({ name }));
   }
   const entries = [...manifest.keyframes.flatMap((k) => [k.input, k.painting, k.mask, k.strokes]), manifest.weights];
   for (const entry of entries) if (entry) await checkFileEntry(entry, files.get(entry.file)!);
@@ -204,7 +206,7 @@ export async function readArchive(bytes: Uint8Array): Promise<ImportedStyle> {
 
   const weights = manifest.weights ? files.get(manifest.weights.file)! : null;
   const network = weights ? checkWeights(weights, manifest.network) : null;
-  if (!weights && manifest.network !== null) throw new ImportError('the manifest describes a network but the style has no weights.');
+  if (!weights && manifest.network !== null) throw new ImportError(m.import_network_without_weights());
   return {
     name: manifest.name,
     created: Date.parse(manifest.created),
@@ -238,45 +240,45 @@ function unzipEntries(bytes: Uint8Array, wanted: Map<string, number>, enforceTot
   try {
     files = unzipSync(bytes, {
       filter(file) {
-        if (++entries > ARCHIVE_LIMITS.entries) throw new ImportError(`it holds more than ${ARCHIVE_LIMITS.entries} files.`);
+        if (++entries > ARCHIVE_LIMITS.entries) throw new ImportError(m.import_too_many_files({ count: ARCHIVE_LIMITS.entries }));
         const limit = wanted.get(file.name);
         if (limit === undefined) return false;
-        if (file.originalSize > limit) throw new ImportError(`the file "${file.name}" is too large (${megabytes(file.originalSize)}).`);
+        if (file.originalSize > limit) throw new ImportError(m.import_entry_too_large({ name: file.name, size: megabytes(file.originalSize) }));
         total += file.originalSize;
         if (enforceTotal && total > ARCHIVE_LIMITS.totalBytes) {
-          throw new ImportError(`its contents are larger than ${megabytes(ARCHIVE_LIMITS.totalBytes)}.`);
+          throw new ImportError(m.import_contents_too_large({ limit: megabytes(ARCHIVE_LIMITS.totalBytes) }));
         }
         return true;
       }
     });
   } catch (error) {
     if (error instanceof ImportError) throw error;
-    throw new ImportError('the file is damaged or incomplete (its zip data cannot be read).', { cause: error });
+    throw new ImportError(m.import_damaged_zip(), { cause: error });
   }
   return new Map(Object.entries(files));
 }
 
 function readManifest(bytes: Uint8Array | undefined): ArchiveManifest {
-  if (!bytes) throw new ImportError('this zip is not a Livebrush style (it has no manifest.json).');
+  if (!bytes) throw new ImportError(m.import_no_manifest());
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (error) {
-    throw new ImportError('its manifest.json is damaged (not valid JSON).', { cause: error });
+    throw new ImportError(m.import_manifest_not_json(), { cause: error });
   }
   if (typeof json !== 'object' || json === null || (json as { format?: unknown }).format !== ARCHIVE_FORMAT) {
-    throw new ImportError('this zip is not a Livebrush style (its manifest is for something else).');
+    throw new ImportError(m.import_foreign_manifest());
   }
   const version = (json as { version?: unknown }).version;
   if (typeof version === 'number' && version > ARCHIVE_VERSION) {
-    throw new ImportError(`it was made by a newer Livebrush (style format version ${version}); update the app to open it.`);
+    throw new ImportError(m.import_newer_version({ version }));
   }
-  if (version !== ARCHIVE_VERSION) throw new ImportError(`its style format version (${String(version)}) is not one this app reads.`);
+  if (version !== ARCHIVE_VERSION) throw new ImportError(m.import_unknown_version({ version: String(version) }));
   const result = v.safeParse(manifestSchema, json);
   if (!result.success) {
     const issue = result.issues[0];
     const where = v.getDotPath(issue) ?? 'manifest';
-    throw new ImportError(`its manifest is invalid (${where}: ${issue.message}).`);
+    throw new ImportError(m.import_invalid_manifest({ where, issue: issue.message }));
   }
   return result.output;
 }
@@ -286,7 +288,7 @@ function declaredFiles(manifest: ArchiveManifest): Map<string, number> {
   const declare = (entry: FileEntry | null, limit: number) => {
     if (!entry) return;
     if (declared.has(entry.file) || entry.file === MANIFEST_FILE) {
-      throw new ImportError(`its manifest names the file "${entry.file}" twice.`);
+      throw new ImportError(m.import_file_twice({ name: entry.file }));
     }
     declared.set(entry.file, Math.min(limit, entry.bytes));
   };
@@ -302,10 +304,10 @@ function declaredFiles(manifest: ArchiveManifest): Map<string, number> {
 
 async function checkFileEntry(entry: FileEntry, bytes: Uint8Array): Promise<void> {
   if (bytes.byteLength !== entry.bytes) {
-    throw new ImportError(`the file "${entry.file}" has ${bytes.byteLength} bytes instead of ${entry.bytes}; the style is damaged.`);
+    throw new ImportError(m.import_wrong_length({ name: entry.file, actual: bytes.byteLength, expected: entry.bytes }));
   }
   if (entry.sha256 && (await sha256Hex(bytes)) !== entry.sha256) {
-    throw new ImportError(`the file "${entry.file}" is damaged (its checksum does not match).`);
+    throw new ImportError(m.import_bad_checksum({ name: entry.file }));
   }
 }
 
@@ -319,15 +321,15 @@ function checkImage(
   try {
     pixels = decodePngToRgba(bytes, ARCHIVE_LIMITS.imageSide);
   } catch (error) {
-    if (error instanceof PngError) throw new ImportError(`the image "${entry.file}" ${error.message}.`, { cause: error });
+    if (error instanceof PngError) throw new ImportError(m.import_bad_image({ name: entry.file, problem: error.message }), { cause: error });
     throw error;
   }
   const { width, height } = pixels;
   if (width !== entry.width || height !== entry.height) {
-    throw new ImportError(`the image "${entry.file}" is ${width}×${height}, not the ${entry.width}×${entry.height} its manifest says.`);
+    throw new ImportError(m.import_image_size_mismatch({ name: entry.file, width, height, expectedWidth: entry.width, expectedHeight: entry.height }));
   }
   if (expected && (width !== expected.width || height !== expected.height)) {
-    throw new ImportError(`the image "${entry.file}" is ${width}×${height} but its keyframe is ${expected.width}×${expected.height}.`);
+    throw new ImportError(m.import_image_keyframe_mismatch({ name: entry.file, width, height, expectedWidth: expected.width, expectedHeight: expected.height }));
   }
   return { image: { width, height, png: pngBlob(bytes) }, pixels, size: { width, height } };
 }
@@ -337,13 +339,13 @@ function checkStrokes(file: string, files: Map<string, Uint8Array>, index: numbe
   try {
     json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(files.get(file)!));
   } catch (error) {
-    throw new ImportError(`the strokes of keyframe ${index + 1} are damaged (not valid JSON).`, { cause: error });
+    throw new ImportError(m.import_strokes_not_json({ number: index + 1 }), { cause: error });
   }
   if (json === null) return null;
   try {
     return checkStrokeDocument(json);
   } catch (error) {
-    throw new ImportError(`the strokes of keyframe ${index + 1} are invalid: ${(error as Error).message}`, { cause: error });
+    throw new ImportError(m.import_strokes_invalid({ number: index + 1, reason: (error as Error).message }), { cause: error });
   }
 }
 
@@ -352,10 +354,10 @@ function checkWeights(weights: Uint8Array, declaredNetwork: unknown): unknown {
   try {
     network = readNetworkConfig(weights);
   } catch (error) {
-    throw new ImportError(`its network weights are invalid: ${(error as Error).message}`, { cause: error });
+    throw new ImportError(m.import_weights_invalid({ reason: (error as Error).message }), { cause: error });
   }
   if (canonicalJson(network) !== canonicalJson(declaredNetwork)) {
-    throw new ImportError('its manifest describes a different network than its weights file holds.');
+    throw new ImportError(m.import_network_mismatch());
   }
   return network;
 }
@@ -374,6 +376,6 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+export function megabytes(bytes: number): string {
+  return m.size_mb({ value: formatNumber(bytes / (1024 * 1024), bytes < 10 * 1024 * 1024 ? 1 : 0) });
 }

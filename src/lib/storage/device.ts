@@ -1,4 +1,6 @@
 import type { ExportedStyle } from './archive';
+import { formatNumber } from '$lib/i18n/locale';
+import { m } from '$lib/paraglide/messages';
 
 /** How much this app stores and may store, in bytes (the browser's estimate). */
 export interface StorageUsage {
@@ -23,16 +25,16 @@ export async function requestPersistentStorage(): Promise<boolean> {
   return navigator.storage.persist();
 }
 
-/** Bytes as a person reads them: "840 KB", "3.2 MB", "1.4 GB". */
+/** Bytes as a person reads them, in the page's language: "840 KB", "3.2 MB", "1.4 GB". */
 export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  const units = [m.size_bytes, m.size_kb, m.size_mb, m.size_gb, m.size_tb];
   let value = bytes;
   let unit = 0;
   while (value >= 1000 && unit < units.length - 1) {
     value /= 1024;
     unit++;
   }
-  return unit === 0 ? `${Math.round(value)} ${units[0]}` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  return units[unit]({ value: formatNumber(value, unit === 0 || value >= 10 ? 0 : 1) });
 }
 
 /**

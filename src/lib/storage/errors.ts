@@ -1,12 +1,9 @@
-/** What the person reads when the device has no room left for a style. */
-export const STORAGE_FULL_MESSAGE =
-  'Storage is full: nothing was saved. Delete styles you no longer need (or free space on this device), then try again.';
-
+import { m } from '$lib/paraglide/messages';
 /** The browser refused a write for lack of space; nothing of that write was kept. */
 export class StorageFullError extends Error {
   override name = 'StorageFullError';
   constructor(options?: { cause?: unknown }) {
-    super(STORAGE_FULL_MESSAGE, options);
+    super(m.storage_full(), options);
   }
 }
 
@@ -14,7 +11,7 @@ export class StorageFullError extends Error {
 export class PresetNotFoundError extends Error {
   override name = 'PresetNotFoundError';
   constructor(id: string) {
-    super(`This style no longer exists (it may have been deleted in another tab): ${id}`);
+    super(m.preset_not_found({ id }));
   }
 }
 

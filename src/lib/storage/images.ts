@@ -1,5 +1,6 @@
 import { convertIndexedToRgb, decode, encode, hasPngSignature } from 'fast-png';
 import type { RgbaImage } from '$lib/ml/types';
+import { m } from '$lib/paraglide/messages';
 
 /** The largest width or height an image may have in a preset or an imported file. */
 export const MAX_IMAGE_SIDE = 4096;
@@ -20,9 +21,9 @@ export function encodeRgbaPng(image: RgbaImage): Uint8Array {
 
 /** Reads the width and height from a PNG's header without decoding it. */
 export function readPngSize(bytes: Uint8Array): { width: number; height: number } {
-  if (bytes.length < 24 || !hasPngSignature(bytes)) throw new PngError('is not a PNG image');
+  if (bytes.length < 24 || !hasPngSignature(bytes)) throw new PngError(m.png_not_png());
   const chunkType = String.fromCharCode(...bytes.subarray(12, 16));
-  if (chunkType !== 'IHDR') throw new PngError('is not a PNG image (no header chunk)');
+  if (chunkType !== 'IHDR') throw new PngError(m.png_no_header());
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
@@ -33,22 +34,22 @@ export function readPngSize(bytes: Uint8Array): { width: number; height: number 
  */
 export function decodePngToRgba(bytes: Uint8Array, maxSide: number = MAX_IMAGE_SIDE): RgbaImage {
   const { width, height } = readPngSize(bytes);
-  if (width < 1 || height < 1) throw new PngError(`has an empty size (${width}×${height})`);
+  if (width < 1 || height < 1) throw new PngError(m.png_empty({ width, height }));
   if (width > maxSide || height > maxSide) {
-    throw new PngError(`is ${width}×${height} pixels, larger than the ${maxSide}×${maxSide} limit`);
+    throw new PngError(m.png_too_large({ width, height, max: maxSide }));
   }
   let png;
   try {
     png = decode(bytes, { checkCrc: true });
   } catch (error) {
-    throw new PngError(`is a damaged PNG image (${error instanceof Error ? error.message : String(error)})`);
+    throw new PngError(m.png_damaged({ reason: error instanceof Error ? error.message : String(error) }));
   }
   const pixels = width * height;
   const source = png.palette ? convertIndexedToRgb(png) : png.data;
   const channels = png.palette ? source.length / pixels : png.channels;
   const shift = png.depth === 16 && !png.palette ? 8 : 0;
   if (source.length < pixels * channels || ![1, 2, 3, 4].includes(channels) || ![8, 16].includes(png.palette ? 8 : png.depth)) {
-    throw new PngError(`has an unsupported pixel format (${png.channels} channels, ${png.depth} bits)`);
+    throw new PngError(m.png_unsupported({ channels: png.channels, depth: png.depth }));
   }
   const data = new Uint8ClampedArray(pixels * 4);
   for (let pixel = 0; pixel < pixels; pixel++) {

@@ -4,6 +4,7 @@ import { livebrushDb, type PngImage, type PresetRecord } from './db';
 import { mapQuotaErrors, PresetNotFoundError } from './errors';
 import { beforeAfterThumbnail, decodePngToRgba, encodeRgbaPng } from './images';
 import { readNetworkConfig } from './validators';
+import { m } from '$lib/paraglide/messages';
 
 /** The longest style name accepted, in characters. */
 export const MAX_NAME_LENGTH = 80;
@@ -28,8 +29,8 @@ export interface DeletedPreset {
 /** The name, trimmed; throws a message for the person if it is empty or too long. */
 export function cleanPresetName(name: string): string {
   const trimmed = name.trim().replace(/\s+/g, ' ');
-  if (!trimmed) throw new Error('Give the style a name.');
-  if (trimmed.length > MAX_NAME_LENGTH) throw new Error(`Style names are at most ${MAX_NAME_LENGTH} characters.`);
+  if (!trimmed) throw new Error(m.name_required());
+  if (trimmed.length > MAX_NAME_LENGTH) throw new Error(m.name_too_long({ max: MAX_NAME_LENGTH }));
   return trimmed;
 }
 
@@ -46,7 +47,7 @@ export async function savePreset(snapshot: StyleSnapshot, name: string): Promise
  */
 export function buildPresetRecord(snapshot: StyleSnapshot, name: string): PresetRecord {
   const cleanName = cleanPresetName(name);
-  if (snapshot.keyframes.length === 0) throw new Error('Capture a keyframe and paint on it before saving a style.');
+  if (snapshot.keyframes.length === 0) throw new Error(m.save_needs_keyframe());
   const now = nextTimestamp();
   // Everything slow (PNG encoding) happens before any transaction opens: IndexedDB commits a
   // transaction as soon as it waits on anything else.
@@ -190,8 +191,8 @@ export function summarize(record: PresetRecord): PresetSummary {
 }
 
 function copyName(name: string): string {
-  const base = `${name} copy`;
-  return base.length <= MAX_NAME_LENGTH ? base : `${name.slice(0, MAX_NAME_LENGTH - 5)} copy`;
+  const base = m.copy_name({ name });
+  return base.length <= MAX_NAME_LENGTH ? base : m.copy_name({ name: name.slice(0, MAX_NAME_LENGTH - (base.length - name.length)) });
 }
 
 /** Wraps PNG bytes in a Blob (IndexedDB keeps blobs out of line, so listing stays cheap). */

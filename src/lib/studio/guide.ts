@@ -1,17 +1,18 @@
 // The first-run guide: three steps shown in place (capture, paint, watch), remembered on the device.
+import { m } from '$lib/paraglide/messages';
 
-/** One step of the guide and the part of the studio it points at. */
+/** One step of the guide (its words in the page's language) and the part of the studio it points at. */
 export interface GuideStep {
-  title: string;
-  text: string;
+  title: () => string;
+  text: () => string;
   target: 'capture' | 'paint' | 'preview';
 }
 
 /** The steps, in order. */
 export const GUIDE_STEPS: readonly GuideStep[] = [
-  { title: 'Capture a frame', text: 'Press “Capture keyframe”.', target: 'capture' },
-  { title: 'Paint over it', text: 'Use a finger or a pen; training starts at once.', target: 'paint' },
-  { title: 'Watch the preview', text: 'It takes on your style in seconds.', target: 'preview' }
+  { title: m.guide_capture_title, text: m.guide_capture_text, target: 'capture' },
+  { title: m.guide_paint_title, text: m.guide_paint_text, target: 'paint' },
+  { title: m.guide_preview_title, text: m.guide_preview_text, target: 'preview' }
 ];
 
 /** The localStorage key that remembers the guide was finished or skipped on this device. */

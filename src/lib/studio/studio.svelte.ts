@@ -22,6 +22,7 @@ import {
   type TrainedBefore
 } from './training-governor';
 import type { StudioChange, StudioHost, StyleKeyframe, StyleSnapshot } from './types';
+import { m } from '$lib/paraglide/messages';
 
 /** Keyframes are captured (and trained on) at this long side; the preview stylizes at this or less. */
 export const KEYFRAME_SIDE = 256;
@@ -196,7 +197,7 @@ export class Studio implements StudioHost {
       this.backend = await Promise.race([this.compute.api.init(options), this.compute.failed]);
       return this.compute.api;
     } catch (error) {
-      this.computeError = `The style engine could not start (${error instanceof Error ? error.message : String(error)}). Try reloading; a newer browser may help.`;
+      this.computeError = m.engine_failed({ reason: error instanceof Error ? error.message : String(error) });
       return null;
     }
   }
@@ -239,7 +240,7 @@ export class Studio implements StudioHost {
       this.mirrored = false;
       this.sourceReady = true;
     } catch {
-      this.cameraError = 'That file could not be opened as a photo. Try a JPEG or PNG.';
+      this.cameraError = m.photo_unreadable();
     }
   }
 
@@ -324,7 +325,7 @@ export class Studio implements StudioHost {
     this.selectKeyframe(this.keyframes.length - 1);
     await this.sendKeyframes();
     this.notify('keyframes');
-    toaster.info(`Keyframe ${this.keyframes.length} added. Paint on it to train on it; until then it is left out.`);
+    toaster.info(m.keyframe_added({ number: this.keyframes.length }));
   }
 
   /** Deletes keyframe `index` (its painting too); the toast offers Undo. */
@@ -338,7 +339,7 @@ export class Studio implements StudioHost {
     await this.sendKeyframes();
     if (removed.painted) this.govern({ type: 'painting-changed', painted: this.paintedCount > 0 });
     this.notify('keyframes');
-    toaster.info(`Deleted keyframe ${index + 1}.`, { label: 'Undo', run: () => void this.restoreKeyframe(removed, index) });
+    toaster.info(m.keyframe_deleted({ number: index + 1 }), { label: m.undo(), run: () => void this.restoreKeyframe(removed, index) });
   }
 
   /** Puts a deleted keyframe back at `index` (Undo). */
@@ -429,7 +430,7 @@ export class Studio implements StudioHost {
     this.governor = governTraining(this.governor, event);
     if (event.type === 'painting-changed' || event.type === 'resume' || event.type === 'loaded') this.settle.reset();
     if (event.type === 'settled' && !wasSettled) {
-      toaster.info('Style settled: training paused to save battery. Paint more or resume training to refine it.');
+      toaster.info(m.style_settled_toast());
     }
     void this.syncTraining();
   }

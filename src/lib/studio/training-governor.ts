@@ -1,6 +1,7 @@
 // When training should run, and what the studio tells the person about it. Pure: the studio feeds it
 // events (strokes, Pause/Resume, convergence, page visibility, battery) and starts or pauses the worker
 // to match `shouldTrain`.
+import { m } from '$lib/paraglide/messages';
 
 /** Why training is held back. Several can hold at once; training runs when none does. */
 export type TrainingHold =
@@ -86,14 +87,14 @@ export function canResume(state: GovernorState): boolean {
 /** One short sentence on the state of training for the status line, or null when nothing needs saying. */
 export function trainingNote(state: GovernorState, keyframes: number, running: boolean): string | null {
   if (keyframes === 0) return null;
-  if (!state.painted) return 'Paint on the keyframe to start training.';
+  if (!state.painted) return m.note_paint_to_start();
   const { holds } = state;
-  if (holds.includes('hidden')) return 'Training waits while Livebrush is hidden.';
-  if (holds.includes('battery')) return 'Battery low: training paused. Resume training to go on anyway.';
-  if (holds.includes('user')) return 'Training paused. New strokes wait until you resume training.';
-  if (holds.includes('settled')) return 'Style settled. Paint more, or resume training to refine it.';
-  if (holds.includes('loaded')) return 'Training stopped. Paint to continue training, or resume training.';
-  return running ? 'Training on your painting…' : 'Starting training…';
+  if (holds.includes('hidden')) return m.note_hidden();
+  if (holds.includes('battery')) return m.note_battery();
+  if (holds.includes('user')) return m.note_user_paused();
+  if (holds.includes('settled')) return m.note_settled();
+  if (holds.includes('loaded')) return m.note_loaded();
+  return running ? m.note_training() : m.note_starting();
 }
 
 /** What loaded weights were already trained for: the worker counts from 0 after a load. */
