@@ -212,6 +212,11 @@ export class Studio implements StudioHost {
   async startCamera(deviceId: string | null = null): Promise<void> {
     try {
       const camera = await openCamera(deviceId);
+      if (this.fileVideo) {
+        // A video file was opened meanwhile: it stays the source.
+        stopStream(camera.stream);
+        return;
+      }
       stopStream(this.stream);
       this.stream = camera.stream;
       this.deviceId = camera.deviceId;
@@ -220,13 +225,12 @@ export class Studio implements StudioHost {
       await this.video.play();
       this.photo?.close();
       this.photo = null;
-      this.fileVideo = null;
       this.cameraError = null;
       this.sourceReady = true;
       this.cameraCount = (await listCameras()).length;
     } catch (error) {
       this.cameraError = toCameraError(error).message;
-      this.sourceReady = this.photo !== null;
+      this.sourceReady = this.photo !== null || this.fileVideo !== null;
     }
   }
 

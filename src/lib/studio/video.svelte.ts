@@ -63,6 +63,7 @@ export class VideoStudio {
   private objectUrl: string | null = null;
   private abort: AbortController | null = null;
   private recordTimer: ReturnType<typeof setInterval> | undefined;
+  private seeking: Promise<void> = Promise.resolve();
 
   constructor(private readonly studio: Studio) {}
 
@@ -147,9 +148,15 @@ export class VideoStudio {
     if (!element || !this.info) return;
     this.pause();
     this.frameIndex = Math.min(Math.max(0, Math.round(index)), this.info.timestamps.length - 1);
-    const seeked = new Promise((resolve) => element.addEventListener('seeked', resolve, { once: true }));
+    const seeked = new Promise<void>((resolve) => element.addEventListener('seeked', () => resolve(), { once: true }));
     element.currentTime = seekTimeOf(this.info.timestamps, this.frameIndex);
+    this.seeking = seeked;
     await seeked;
+  }
+
+  /** Resolves once the frame last asked for is shown (a capture right after moving "Frame" takes that frame). */
+  async settled(): Promise<void> {
+    await this.seeking;
   }
 
   /** Back to the camera: the video file is closed. */
