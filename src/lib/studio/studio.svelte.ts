@@ -73,6 +73,8 @@ export class Studio implements StudioHost {
   cameraError = $state<string | null>(null);
   /** True once the camera (or a photo) is delivering frames. */
   sourceReady = $state(false);
+  /** True while the live camera (not a photo or a video file) is the source: "Record" records it. */
+  cameraLive = $state(false);
   /** The cameras this device has (more than one enables "Switch camera"). */
   cameraCount = $state(0);
   /** Whether the view is mirrored (front camera or a photo taken with one). */
@@ -227,6 +229,7 @@ export class Studio implements StudioHost {
       this.photo = null;
       this.cameraError = null;
       this.sourceReady = true;
+      this.cameraLive = true;
       this.cameraCount = (await listCameras()).length;
     } catch (error) {
       this.cameraError = toCameraError(error).message;
@@ -248,6 +251,7 @@ export class Studio implements StudioHost {
       this.stream = null;
       this.photo?.close();
       this.photo = bitmap;
+      this.cameraLive = false;
       this.mirrored = false;
       this.sourceReady = true;
     } catch {
@@ -262,6 +266,7 @@ export class Studio implements StudioHost {
     stopStream(this.stream);
     this.stream = null;
     this.video.srcObject = null;
+    this.cameraLive = false;
     this.photo?.close();
     this.photo = null;
     this.mirrored = false;
