@@ -23,6 +23,7 @@ import {
 } from './training-governor';
 import type { StudioChange, StudioHost, StyleKeyframe, StyleSnapshot } from './types';
 import { m } from '$lib/paraglide/messages';
+import { renderFrame } from '$lib/video/render-frame';
 
 /** Keyframes are captured (and trained on) at this long side; the preview stylizes at this or less. */
 export const KEYFRAME_SIDE = 256;
@@ -30,6 +31,8 @@ export const KEYFRAME_SIDE = 256;
 export const MAX_KEYFRAMES = 3;
 /** Announce new weights for autosave every this many training steps. */
 const WEIGHTS_CHANGE_EVERY = 25;
+/** How often a render offers its first frame before concluding there are no weights (50 ms apart). */
+const FIRST_FRAME_ATTEMPTS = 20;
 /** Losses kept for the progress sparkline. */
 const LOSS_HISTORY = 240;
 /** The battery as the Battery Status API reports it (Chromium-based browsers only). */
@@ -71,6 +74,8 @@ export class Studio implements StudioHost {
   cameraError = $state<string | null>(null);
   /** True once the camera (or a photo) is delivering frames. */
   sourceReady = $state(false);
+  /** True while the live camera (not a photo or a video file) is the source: "Record" records it. */
+  cameraLive = $state(false);
   /** The cameras this device has (more than one enables "Switch camera"). */
   cameraCount = $state(0);
   /** Whether the view is mirrored (front camera or a photo taken with one). */
@@ -124,6 +129,10 @@ export class Studio implements StudioHost {
   private stream: MediaStream | null = null;
   private deviceId: string | null = null;
   private photo: ImageBitmap | null = null;
+  /** A video file playing in place of the camera (src/lib/studio/video.svelte.ts), or null. */
+  private fileVideo: HTMLVideoElement | null = null;
+  /** True while a video renders: the preview waits, and so does training, so the style stays the same throughout. */
+  private rendering = false;
   private compute: ComputeWorker | null = null;
   /** Resolves to the worker's API once its backend is up, or null when it could not start. */
   private readonly computeReady: Promise<ComputeApi | null>;
@@ -206,6 +215,11 @@ export class Studio implements StudioHost {
   async startCamera(deviceId: string | null = null): Promise<void> {
     try {
       const camera = await openCamera(deviceId);
+      if (this.fileVideo) {
+        // A video file was opened meanwhile: it stays the source.
+        stopStream(camera.stream);
+        return;
+      }
       stopStream(this.stream);
       this.stream = camera.stream;
       this.deviceId = camera.deviceId;
@@ -216,10 +230,11 @@ export class Studio implements StudioHost {
       this.photo = null;
       this.cameraError = null;
       this.sourceReady = true;
+      this.cameraLive = true;
       this.cameraCount = (await listCameras()).length;
     } catch (error) {
       this.cameraError = toCameraError(error).message;
-      this.sourceReady = this.photo !== null;
+      this.sourceReady = this.photo !== null || this.fileVideo !== null;
     }
   }
 
@@ -237,6 +252,7 @@ export class Studio implements StudioHost {
       this.stream = null;
       this.photo?.close();
       this.photo = bitmap;
+      this.cameraLive = false;
       this.mirrored = false;
       this.sourceReady = true;
     } catch {
@@ -244,7 +260,68 @@ export class Studio implements StudioHost {
     }
   }
 
+  /** Shows frames of `video` (a video file) instead of the camera, which stops; null leaves the source to startCamera. */
+  useVideoElement(video: HTMLVideoElement | null): void {
+    this.fileVideo = video;
+    if (!video) return;
+    stopStream(this.stream);
+    this.stream = null;
+    this.video.srcObject = null;
+    this.cameraLive = false;
+    this.photo?.close();
+    this.photo = null;
+    this.mirrored = false;
+    this.sourceReady = true;
+    this.previewLoop?.clearStylized();
+  }
+
+  /** The running camera's stream (what "Record" records), or null while a photo or a video file is shown. */
+  get cameraStream(): MediaStream | null {
+    return this.fileVideo || this.photo ? null : this.stream;
+  }
+
+  /**
+   * Runs `render` with a function that stylizes whole frames, while the preview and training wait (the
+   * video gets one style from its first frame to its last); both continue afterwards.
+   */
+  async withRenderer<T>(render: (stylize: (frame: ImageBitmap) => Promise<ImageBitmap | null>) => Promise<T>): Promise<T> {
+    const api = await this.computeReady;
+    if (!api || !this.compute) throw new Error(this.computeError ?? 'The style engine is not running');
+    const compute = this.compute.api;
+    this.rendering = true;
+    const wasTraining = this.trainingRequested;
+    if (wasTraining) await api.pauseTraining();
+    try {
+      // The preview's last frame may still be in the worker, and a frame offered meanwhile comes back
+      // null: the first frame is offered as copies until one is taken; later ones go as they are.
+      let started = false;
+      return await render(async (frame) => {
+        if (started) return renderFrame(compute, frame);
+        try {
+          for (let attempt = 0; attempt < FIRST_FRAME_ATTEMPTS; attempt++) {
+            const styled = await renderFrame(compute, await createImageBitmap(frame));
+            if (styled) {
+              started = true;
+              return styled;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          }
+          return null;
+        } finally {
+          frame.close();
+        }
+      });
+    } finally {
+      this.rendering = false;
+      if (wasTraining) {
+        this.trainingRequested = false;
+        void this.syncTraining();
+      }
+    }
+  }
+
   private source(): FrameSource | null {
+    if (this.fileVideo) return this.fileVideo.readyState >= 2 ? this.fileVideo : null;
     if (this.photo) return this.photo;
     return this.stream && this.video.readyState >= 2 ? this.video : null;
   }
@@ -255,7 +332,7 @@ export class Studio implements StudioHost {
       source: () => this.source(),
       mirrored: () => this.mirrored,
       showOriginal: () => this.showOriginal,
-      stylizing: () => !this.benchmarking,
+      stylizing: () => !this.benchmarking && !this.rendering,
       fixedSide: this.options.previewSide,
       stylize: async (frame) => {
         if (!this.compute || !this.backend) {
