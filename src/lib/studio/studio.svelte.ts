@@ -31,8 +31,6 @@ export const KEYFRAME_SIDE = 256;
 export const MAX_KEYFRAMES = 3;
 /** Announce new weights for autosave every this many training steps. */
 const WEIGHTS_CHANGE_EVERY = 25;
-/** How often a render offers its first frame before concluding there are no weights (50 ms apart). */
-const FIRST_FRAME_ATTEMPTS = 20;
 /** Losses kept for the progress sparkline. */
 const LOSS_HISTORY = 240;
 /** The battery as the Battery Status API reports it (Chromium-based browsers only). */
@@ -292,25 +290,8 @@ export class Studio implements StudioHost {
     const wasTraining = this.trainingRequested;
     if (wasTraining) await api.pauseTraining();
     try {
-      // The preview's last frame may still be in the worker, and a frame offered meanwhile comes back
-      // null: the first frame is offered as copies until one is taken; later ones go as they are.
-      let started = false;
-      return await render(async (frame) => {
-        if (started) return renderFrame(compute, frame);
-        try {
-          for (let attempt = 0; attempt < FIRST_FRAME_ATTEMPTS; attempt++) {
-            const styled = await renderFrame(compute, await createImageBitmap(frame));
-            if (styled) {
-              started = true;
-              return styled;
-            }
-            await new Promise((resolve) => setTimeout(resolve, 50));
-          }
-          return null;
-        } finally {
-          frame.close();
-        }
-      });
+      // Full-size frames queue behind any preview frame still in the worker; null means no weights yet.
+      return await render((frame) => renderFrame(compute, frame));
     } finally {
       this.rendering = false;
       if (wasTraining) {
