@@ -57,6 +57,8 @@ export interface TrainingStatus {
   loss: number | null;
   /** Set when training stopped because of an error, or the latest painting could not be used. */
   error?: string;
+  /** The parallel engine's weights generation it comes from: a report from before a loadWeights/reset is dropped. */
+  generation?: number;
 }
 
 /** The result of one stylized frame. */

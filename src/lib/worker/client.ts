@@ -157,6 +157,8 @@ function startParallelEngine(): ComputeWorker {
     startTraining(onProgress) {
       trainingPaused = false;
       const watched = (status: TrainingStatus) => {
+        // A report posted before a style was loaded (or the engine reset) must not count for the new one.
+        if (status.generation !== undefined && status.generation !== generation) return;
         if (!status.running) trainingPaused = true;
         onProgress(status);
       };

@@ -70,7 +70,7 @@ function refreshExamples(): void {
 }
 
 function publish(update: Partial<TrainingStatus>): void {
-  status = { ...status, ...update, running };
+  status = { ...status, ...update, running, generation };
   reportProgress?.(status);
 }
 
