@@ -319,11 +319,13 @@ async function measureGpuCalls(): Promise<GpuRow> {
     }
 
     // Training on WebGPU: count over the steps that finish within the budget (SwiftShader is slow).
+    // The step count goes on from the restored session's, so count relative to it.
+    const resumedAt = await studio(page, (s) => s.training.step);
     await page.getByRole('button', { name: 'Resume training' }).click();
-    await page.waitForFunction('window.__livebrush.studio.training.step >= 1', null, { timeout: gpuBudgetSeconds * 1000 });
+    await page.waitForFunction(`window.__livebrush.studio.training.step >= ${resumedAt + 1}`, null, { timeout: gpuBudgetSeconds * 1000 });
     const first = await studio(page, (s) => s.gpuCalls());
     await page
-      .waitForFunction(`window.__livebrush.studio.training.step >= 11`, null, { timeout: gpuBudgetSeconds * 1000 })
+      .waitForFunction(`window.__livebrush.studio.training.step >= ${resumedAt + 11}`, null, { timeout: gpuBudgetSeconds * 1000 })
       .catch(() => {});
     const last = await studio(page, (s) => s.gpuCalls());
     row.steps = last.training.work - first.training.work;
