@@ -7,13 +7,14 @@ import type { StylizedFrame, StylizerApi, WeightsHandoff } from './api';
 import { startBackend } from './backend-setup';
 import { FrameStylizer, gpuDrawWorks } from './frame-stylizer';
 import { countGpuCalls, gpuCalls } from './gpu-counters';
+import { OneAtATime } from './one-at-a-time';
 
 let stylizer = new FrameStylizer(false);
 /** The training step of the weights in use. */
 let weightsStep = 0;
 let generation = 0;
-/** The frame being stylized; the next one waits for it. */
-let frameInFlight: Promise<unknown> | null = null;
+/** Preview and full-size frames, stylized one at a time. */
+const frames = new OneAtATime();
 let weightsError: string | null = null;
 
 function applyHandoff(handoff: WeightsHandoff): void {
@@ -31,25 +32,20 @@ function applyHandoff(handoff: WeightsHandoff): void {
  * Stylizes `frame` with `work` once the frame before it is done (one frame at a time: the
  * stylizer's canvases and stroke tracking are not shared between two frames); null without weights.
  */
-async function oneAtATime(frame: ImageBitmap, work: (frame: ImageBitmap) => Promise<ImageBitmap>): Promise<StylizedFrame | null> {
-  while (frameInFlight) await frameInFlight;
-  if (!stylizer.ready) {
-    frame.close();
-    if (weightsError) throw new Error(weightsError);
-    return null;
-  }
-  const started = performance.now();
-  const step = weightsStep;
-  const running = work(frame);
-  frameInFlight = running.catch(() => {});
-  try {
-    const image = await running;
+function oneAtATime(frame: ImageBitmap, work: (frame: ImageBitmap) => Promise<ImageBitmap>): Promise<StylizedFrame | null> {
+  return frames.run(async () => {
+    if (!stylizer.ready) {
+      frame.close();
+      if (weightsError) throw new Error(weightsError);
+      return null;
+    }
+    const started = performance.now();
+    const step = weightsStep;
+    const image = await work(frame);
     gpuCalls.work += 1;
     const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step, lane: 'preview' };
     return Comlink.transfer(result, [image]);
-  } finally {
-    frameInFlight = null;
-  }
+  });
 }
 
 const api: StylizerApi = {
@@ -90,7 +86,7 @@ const api: StylizerApi = {
   },
 
   async memory() {
-    while (frameInFlight) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (frames.busy) await new Promise((resolve) => setTimeout(resolve, 10));
     const { numTensors, numBytes } = memory();
     return { numTensors, numBytes };
   },

@@ -11,6 +11,7 @@ import type { KeyframeExample } from '$lib/ml/types';
 import type { StylizedFrame, TrainerApi, TrainingStatus, WeightsHandoff, WorkerKeyframe } from './api';
 import { startBackend } from './backend-setup';
 import { FrameStylizer } from './frame-stylizer';
+import { OneAtATime } from './one-at-a-time';
 import { countGpuCalls, gpuCalls } from './gpu-counters';
 
 /**
@@ -46,8 +47,8 @@ let weightsVersion = 0;
 /** Bumped whenever a keyframe or painting changes, so the lane takes the new stroke reference. */
 let keyframesVersion = 0;
 let laneVersions = { weights: -1, keyframes: -1 };
-/** The frame the lane is stylizing; a resumed training step waits for it (at most one frame). */
-let laneFrame: Promise<unknown> | null = null;
+/** The lane's frames, one at a time; a resumed training step waits for the one in hand. */
+const laneFrames = new OneAtATime();
 
 function paintedExamples(): KeyframeExample[] {
   return keyframes
@@ -119,7 +120,7 @@ async function trainingLoop(): Promise<void> {
         trainer = new Trainer({ examples, weights: loadedWeights ?? undefined });
         loadedWeights = null;
       }
-      if (laneFrame) await laneFrame;
+      await laneFrames.idle();
       const readLoss = !onGpu || (trainer.step + 1) % GPU_LOSS_EVERY === 0;
       const newPainting = paintingChanged;
       paintingChanged = false;
@@ -207,14 +208,7 @@ const api: TrainerApi = {
   },
 
   async stylize(frame) {
-    while (laneFrame) await laneFrame;
-    const work = stylizeInLane(frame);
-    laneFrame = work.catch(() => {});
-    try {
-      return await work;
-    } finally {
-      laneFrame = null;
-    }
+    return laneFrames.run(() => stylizeInLane(frame));
   },
 
   async exportWeights() {
@@ -243,7 +237,7 @@ const api: TrainerApi = {
   },
 
   async memory() {
-    while (looping || laneFrame) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (looping || laneFrames.busy) await new Promise((resolve) => setTimeout(resolve, 10));
     const { numTensors, numBytes } = tf.memory();
     return { numTensors, numBytes };
   },
