@@ -36,17 +36,17 @@ interface GpuAdapterLike {
   info?: { isFallbackAdapter?: boolean; vendor?: string; architecture?: string; description?: string };
 }
 
-/** Why a WebGPU adapter should be skipped, or null when it is a real GPU (or software is allowed). */
-async function webgpuProblem(allowSoftware: boolean): Promise<string | null> {
+/** Why a WebGPU adapter should be skipped (null when it is a real GPU, or software is allowed), and whether it is software. */
+async function webgpuProblem(allowSoftware: boolean): Promise<{ problem: string | null; software: boolean }> {
   const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<GpuAdapterLike | null> } } | undefined)?.gpu;
-  if (!gpu) return 'WebGPU: not available in this browser';
+  if (!gpu) return { problem: 'WebGPU: not available in this browser', software: false };
   const adapter = await gpu.requestAdapter().catch(() => null);
-  if (!adapter) return 'WebGPU: no adapter';
+  if (!adapter) return { problem: 'WebGPU: no adapter', software: false };
   const info = adapter.info ?? {};
   const description = `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''}`;
   const software = adapter.isFallbackAdapter === true || info.isFallbackAdapter === true || SOFTWARE_RENDERER.test(description);
-  if (software && !allowSoftware) return 'WebGPU: skipped the software (fallback) adapter, which is 50–100× slower than WASM';
-  return null;
+  if (software && !allowSoftware) return { problem: 'WebGPU: skipped the software (fallback) adapter, which is 50–100× slower than WASM', software };
+  return { problem: null, software };
 }
 
 /** Why WebGL should be skipped (software renderer), or null. */
@@ -72,12 +72,12 @@ function webglProblem(allowSoftware: boolean): string | null {
  * Picks and starts the first usable backend of `preference` (default WebGPU → WebGL → WASM), registers
  * the gradients and the WASM gradient kernels. Software GPUs are skipped unless allowed; WebGL without
  * float32 render targets is refused for training (Adam produces NaN there). `notes` say why each
- * earlier choice was skipped. Throws when none starts.
+ * earlier choice was skipped; `softwareGpu` marks a software WebGPU adapter (allowed for tests). Throws when none starts.
  */
 export async function initBackend(
   preference: BackendName[] = DEFAULT_BACKENDS,
   options: BackendOptions = {}
-): Promise<{ backend: BackendName; notes: string[]; threads?: number }> {
+): Promise<{ backend: BackendName; notes: string[]; threads?: number; softwareGpu?: boolean }> {
   const purpose = options.purpose ?? 'training';
   const allowSoftware = options.allowSoftwareGpu ?? false;
   const notes: string[] = [];
@@ -85,7 +85,8 @@ export async function initBackend(
   await registerGradients();
   registerWasmGradientKernels();
   for (const name of preference) {
-    const problem = name === 'webgpu' ? await webgpuProblem(allowSoftware) : name === 'webgl' ? webglProblem(allowSoftware) : null;
+    const webgpu = name === 'webgpu' ? await webgpuProblem(allowSoftware) : null;
+    const problem = webgpu ? webgpu.problem : name === 'webgl' ? webglProblem(allowSoftware) : null;
     if (problem) {
       notes.push(problem);
       continue;
@@ -108,7 +109,8 @@ export async function initBackend(
       notes.push('WebGL: this GPU cannot render to float32 textures, so training would diverge to NaN');
       continue;
     }
-    return name === 'wasm' ? { backend: name, notes, threads: getThreadsCount() } : { backend: name, notes };
+    if (name === 'wasm') return { backend: name, notes, threads: getThreadsCount() };
+    return webgpu?.software ? { backend: name, notes, softwareGpu: true } : { backend: name, notes };
   }
   throw new Error(`No TensorFlow.js backend could start: ${notes.join('; ') || 'no backend was requested'}`);
 }

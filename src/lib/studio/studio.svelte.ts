@@ -132,8 +132,8 @@ export class Studio implements StudioHost {
   /** True while a video renders: the preview waits, and so does training, so the style stays the same throughout. */
   private rendering = false;
   private compute: ComputeWorker | null = null;
-  /** Resolves to the worker's API once its backend is up, or null when it could not start. */
-  private readonly computeReady: Promise<ComputeApi | null>;
+  /** Resolves to the worker's API once its backend is up, or null when it could not start (replaced when a lost GPU restarts the engine). */
+  private computeReady: Promise<ComputeApi | null>;
   private previewLoop: PreviewLoop | null = null;
   private lastWeightsChangeStep = 0;
   /** True while the debug API runs frames through the worker; the preview waits meanwhile. */
@@ -198,15 +198,49 @@ export class Studio implements StudioHost {
     return this.keyframes[this.activeIndex] ?? null;
   }
 
-  private async startCompute(options: InitOptions): Promise<ComputeApi | null> {
+  /** Starts the engine; `note` leads the backend notes (why it runs where it does). */
+  private async startCompute(options: InitOptions, note?: string): Promise<ComputeApi | null> {
     try {
-      this.compute = startComputeWorker(options.engine);
-      this.backend = await Promise.race([this.compute.api.init(options), this.compute.failed]);
-      return this.compute.api;
+      const compute = startComputeWorker(options.engine);
+      this.compute = compute;
+      const report = await Promise.race([compute.api.init(options), compute.failed]);
+      this.backend = note ? { ...report, notes: [note, ...report.notes] } : report;
+      void compute.api.gpuLost().then((reason) => this.recoverFromLostGpu(compute, reason));
+      return compute.api;
     } catch (error) {
       this.computeError = m.engine_failed({ reason: error instanceof Error ? error.message : String(error) });
       return null;
     }
+  }
+
+  /**
+   * The GPU was lost (a driver reset, the GPU process restarting): its tensors are gone. Restarts the
+   * engine on WASM with the keyframes and the latest weights the workers kept in CPU memory, and goes
+   * on training where it was asked to; the person is told, and loses at most the last handoff's steps.
+   */
+  private async recoverFromLostGpu(lost: ComputeWorker, reason: string): Promise<void> {
+    if (this.compute !== lost) return;
+    const rescued = await lost.api.survivingWeights().catch(() => null);
+    lost.terminate();
+    this.backend = null;
+    this.trainingRequested = false;
+    toaster.error(m.gpu_lost({ reason }));
+    this.computeReady = this.startCompute({ ...this.options, preference: ['wasm'] }, m.gpu_lost_note({ reason }));
+    const api = await this.computeReady;
+    if (!api || this.compute === lost) return;
+    await this.sendKeyframes();
+    if (rescued) {
+      await api.loadWeights(rescued.weights);
+      this.trainedBefore = { steps: this.trainedBefore.steps + rescued.step, ms: this.training.elapsedMs };
+    } else {
+      this.trainedBefore = { steps: 0, ms: 0 };
+    }
+    this.lastWorkerStep = 0;
+    this.lastWeightsChangeStep = 0;
+    this.training = { ...this.training, running: false, step: this.trainedBefore.steps, error: undefined };
+    // The session keeps the rescued weights from now on, not only from the next checkpoint.
+    if (rescued) this.notify('weights');
+    await this.syncTraining();
   }
 
   /** Opens the camera (again), e.g. after permission was granted. */
@@ -320,7 +354,8 @@ export class Studio implements StudioHost {
           frame.close();
           return null;
         }
-        return this.compute.api.stylize(Comlink.transfer(frame, [frame]));
+        // A stopped engine (a lost GPU restarts it) never answers: stop waiting for it.
+        return Promise.race([this.compute.api.stylize(Comlink.transfer(frame, [frame])), this.compute.failed]);
       },
       maxInFlight: () => this.compute?.previewLanes ?? 1,
       onFrame: (stats) => {
@@ -572,6 +607,11 @@ export class Studio implements StudioHost {
     const api = await this.computeReady;
     if (!api) throw new Error('The compute worker is not running');
     return api.gpuCalls();
+  }
+
+  /** Destroys the workers' WebGPU devices, as a driver reset would (debug API, for the recovery test). */
+  async destroyGpuDevice(): Promise<void> {
+    await (await this.computeReady)?.destroyGpuDevice();
   }
 
   /**

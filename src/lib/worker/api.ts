@@ -121,6 +121,18 @@ export interface ComputeApi {
    * preview frame in flight instead of being dropped. Null when there are no weights yet.
    */
   stylizeFullSize(frame: ImageBitmap): Promise<StylizedFrame | null>;
+  /** Resolves with the browser's reason when a worker's WebGPU device is lost (never on other backends). */
+  gpuLost(): Promise<string>;
+  /** The latest weights kept in CPU memory, which outlive a lost GPU (the last handoff or loaded style); null when none are. */
+  survivingWeights(): Promise<SurvivingWeights | null>;
+  /** Destroys the workers' WebGPU devices as a driver reset would (tests of the recovery). */
+  destroyGpuDevice(): Promise<void>;
+}
+
+/** Weights kept on the CPU side, with the training step they come from (counted since the last load). */
+export interface SurvivingWeights {
+  weights: Uint8Array;
+  step: number;
 }
 
 /** The training worker of the parallel engine: keyframes, the training loop, weights in and out. */
@@ -140,6 +152,9 @@ export interface TrainerApi {
   reset(generation: number): Promise<void>;
   memory(): Promise<MemoryReport>;
   gpuCalls(): Promise<GpuCallCounts>;
+  /** Resolves with the reason when this worker's WebGPU device is lost (never on other backends). */
+  gpuLost(): Promise<string>;
+  destroyGpuDevice(): Promise<void>;
 }
 
 /** The stylizing worker of the parallel engine: holds a copy of the weights and stylizes frames. */
@@ -157,6 +172,10 @@ export interface StylizerApi {
   gpuCalls(): Promise<GpuCallCounts>;
   /** One frame at its own, full resolution (ComputeApi.stylizeFullSize). */
   stylizeFullSize(frame: ImageBitmap): Promise<StylizedFrame | null>;
+  gpuLost(): Promise<string>;
+  destroyGpuDevice(): Promise<void>;
+  /** The last weights handed over or loaded, as received (kept in CPU memory). */
+  survivingWeights(): Promise<SurvivingWeights | null>;
 }
 
 /** New weights from the training worker to the stylizing worker (a `.lbw` file, its buffer transferred). */

@@ -24,18 +24,28 @@ export interface ComputeWorker {
    * paused on WASM, one for each worker. The single worker takes one (as it always did).
    */
   previewLanes: number;
-  /** Rejects if a worker script fails to load or throws outside a call (it never resolves). */
+  /** Rejects if a worker script fails to load or throws outside a call, or once the engine is terminated (it never resolves). */
   failed: Promise<never>;
   terminate(): void;
 }
 
-/** A promise that rejects when `worker` fails to load. */
-function watchWorker(worker: Worker, name: string): { worker: Worker; failed: Promise<never> } {
+/** A promise that rejects when `worker` fails to load or is stopped with `terminate`, which it wraps. */
+function watchWorker(worker: Worker, name: string): { worker: Worker; failed: Promise<never>; terminate(): void } {
+  let stop: (error: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
+    stop = reject;
     worker.addEventListener('error', (event) => reject(new Error(event.message || `the ${name} worker failed to load`)));
   });
   failed.catch(() => {});
-  return { worker, failed };
+  return {
+    worker,
+    failed,
+    terminate() {
+      worker.terminate();
+      // Calls still waiting on the worker would wait forever: whoever races them with `failed` stops waiting.
+      stop(new Error(`the ${name} worker was stopped`));
+    }
+  };
 }
 
 /** Starts the engine: `parallel` (default) or the old `single` worker (benchmarks compare the two). */
@@ -45,7 +55,7 @@ export function startComputeWorker(engine: EngineKind = 'parallel'): ComputeWork
 
 function startSingleWorker(): ComputeWorker {
   // Vite bundles a worker only where `new Worker(new URL(…))` is written out in full.
-  const { worker, failed } = watchWorker(
+  const { worker, failed, terminate } = watchWorker(
     new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'livebrush-compute' }),
     'compute'
   );
@@ -62,7 +72,10 @@ function startSingleWorker(): ComputeWorker {
     reset: () => remote.reset(),
     memory: () => remote.memory(),
     gpuCalls: () => remote.gpuCalls(),
-    stylizeFullSize: (frame) => remote.stylizeFullSize(frame)
+    stylizeFullSize: (frame) => remote.stylizeFullSize(frame),
+    gpuLost: () => remote.gpuLost(),
+    survivingWeights: () => remote.survivingWeights(),
+    destroyGpuDevice: () => remote.destroyGpuDevice()
   };
   return {
     api,
@@ -70,7 +83,7 @@ function startSingleWorker(): ComputeWorker {
     failed,
     terminate() {
       remote[Comlink.releaseProxy]();
-      worker.terminate();
+      terminate();
     }
   };
 }
@@ -193,7 +206,13 @@ function startParallelEngine(): ComputeWorker {
       const [previewCalls, trainingCalls] = await Promise.all([stylizer.gpuCalls(), trainer.gpuCalls()]);
       return { preview: previewCalls, training: trainingCalls };
     },
-    stylizeFullSize: (frame) => stylizer.stylizeFullSize(frame)
+    stylizeFullSize: (frame) => stylizer.stylizeFullSize(frame),
+    // Both workers share the GPU: whichever notices first.
+    gpuLost: () => Promise.race([stylizer.gpuLost(), trainer.gpuLost()]),
+    survivingWeights: () => stylizer.survivingWeights(),
+    async destroyGpuDevice() {
+      await Promise.all([stylizer.destroyGpuDevice(), trainer.destroyGpuDevice()]);
+    }
   };
   const failed = Promise.race([training.failed, preview.failed]);
   failed.catch(() => {});
@@ -204,8 +223,8 @@ function startParallelEngine(): ComputeWorker {
     terminate() {
       trainer[Comlink.releaseProxy]();
       stylizer[Comlink.releaseProxy]();
-      training.worker.terminate();
-      preview.worker.terminate();
+      training.terminate();
+      preview.terminate();
     }
   };
 }

@@ -7,7 +7,7 @@ import { memory } from '@tensorflow/tfjs-core';
 import { LiveStylizer, Trainer, generatorFromWeights, stylizeFullSize, type Generator } from '$lib/ml';
 import type { KeyframeExample, RgbaImage } from '$lib/ml/types';
 import type { ComputeApi, StylizedFrame, TrainingStatus, WorkerKeyframe } from './api';
-import { startBackend } from './backend-setup';
+import { destroyGpuDevice, gpuDeviceLost, startBackend } from './backend-setup';
 import { countGpuCalls, gpuCalls } from './gpu-counters';
 
 let keyframes: WorkerKeyframe[] = [];
@@ -261,6 +261,17 @@ const api: ComputeApi = {
       frameFinished?.();
       frameFinished = null;
     }
+  },
+
+  gpuLost: () => gpuDeviceLost,
+
+  async survivingWeights() {
+    // Trained weights live only in tensors here (on the GPU, lost with it); loaded ones are still at hand.
+    return !trainer && loadedWeights ? { weights: loadedWeights, step: 0 } : null;
+  },
+
+  async destroyGpuDevice() {
+    destroyGpuDevice();
   }
 };
 

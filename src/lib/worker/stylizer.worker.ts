@@ -3,8 +3,8 @@
 // worker hands over new weights; it never trains, so a frame never waits for a training step.
 import * as Comlink from 'comlink';
 import { memory } from '@tensorflow/tfjs-core';
-import type { StylizedFrame, StylizerApi, WeightsHandoff } from './api';
-import { startBackend } from './backend-setup';
+import type { StylizedFrame, StylizerApi, SurvivingWeights, WeightsHandoff } from './api';
+import { destroyGpuDevice, gpuDeviceLost, startBackend } from './backend-setup';
 import { FrameStylizer, gpuDrawWorks } from './frame-stylizer';
 import { countGpuCalls, gpuCalls } from './gpu-counters';
 import { OneAtATime } from './one-at-a-time';
@@ -16,12 +16,15 @@ let generation = 0;
 /** Preview and full-size frames, stylized one at a time. */
 const frames = new OneAtATime();
 let weightsError: string | null = null;
+/** The bytes of the weights in use, kept so they outlive a lost GPU device. */
+let kept: SurvivingWeights | null = null;
 
 function applyHandoff(handoff: WeightsHandoff): void {
   if (handoff.generation !== generation) return;
   try {
     stylizer.setWeights(handoff.weights);
     weightsStep = handoff.step;
+    kept = { weights: handoff.weights, step: handoff.step };
     weightsError = null;
   } catch (error) {
     weightsError = error instanceof Error ? error.message : String(error);
@@ -53,7 +56,11 @@ const api: StylizerApi = {
     if (options.countGpuCalls) countGpuCalls();
     const report = await startBackend(options);
     let gpuResident = report.backend === 'webgpu';
-    if (gpuResident && !options.forceGpuFrames && !gpuDrawWorks()) {
+    if (gpuResident && !options.forceGpuFrames && report.softwareGpu) {
+      // Not even tried: in headless Chromium presenting a SwiftShader canvas loses the device.
+      gpuResident = false;
+      report.notes.push('WebGPU: a software adapter, so preview frames are read back to the CPU');
+    } else if (gpuResident && !options.forceGpuFrames && !gpuDrawWorks()) {
       gpuResident = false;
       report.notes.push('WebGPU: drawing on a canvas failed here, so preview frames are read back to the CPU');
     }
@@ -77,12 +84,14 @@ const api: StylizerApi = {
     generation = nextGeneration;
     stylizer.setWeights(bytes);
     weightsStep = 0;
+    kept = { weights: bytes, step: 0 };
   },
 
   async reset(nextGeneration) {
     generation = nextGeneration;
     stylizer.clear();
     weightsStep = 0;
+    kept = null;
   },
 
   async memory() {
@@ -95,7 +104,17 @@ const api: StylizerApi = {
     return { ...gpuCalls };
   },
 
-  stylizeFullSize: (frame) => oneAtATime(frame, (ready) => stylizer.stylizeFullSize(ready, weightsStep))
+  stylizeFullSize: (frame) => oneAtATime(frame, (ready) => stylizer.stylizeFullSize(ready, weightsStep)),
+
+  gpuLost: () => gpuDeviceLost,
+
+  async destroyGpuDevice() {
+    destroyGpuDevice();
+  },
+
+  async survivingWeights() {
+    return kept;
+  }
 };
 
 Comlink.expose(api);

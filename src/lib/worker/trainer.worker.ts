@@ -9,7 +9,7 @@ import { Trainer } from '$lib/ml';
 import { encodeWeightArrays } from '$lib/ml/weights';
 import type { KeyframeExample } from '$lib/ml/types';
 import type { StylizedFrame, TrainerApi, TrainingStatus, WeightsHandoff, WorkerKeyframe } from './api';
-import { startBackend } from './backend-setup';
+import { destroyGpuDevice, gpuDeviceLost, startBackend } from './backend-setup';
 import { FrameStylizer } from './frame-stylizer';
 import { OneAtATime } from './one-at-a-time';
 import { countGpuCalls, gpuCalls } from './gpu-counters';
@@ -244,6 +244,12 @@ const api: TrainerApi = {
 
   async gpuCalls() {
     return { ...gpuCalls };
+  },
+
+  gpuLost: () => gpuDeviceLost,
+
+  async destroyGpuDevice() {
+    destroyGpuDevice();
   }
 };
 
