@@ -116,4 +116,53 @@ describe('stroke layer on tensors', () => {
     live.dispose();
     generator.dispose();
   });
+
+  it('shows a new stroke on the same keyframe in the next frame without running the network on the keyframe again, on both paths', async () => {
+    const generator = createGenerator({ ...NETWORKS.mobile, name: 'layered', strokeLayer: { threshold: 60 } } as NetworkConfig, 3);
+    let passes = 0;
+    const apply = generator.apply.bind(generator);
+    generator.apply = (...args: Parameters<typeof apply>) => {
+      passes += 1;
+      return apply(...args);
+    };
+    const input = scene(96, 64);
+    const painted = (rows: [number, number]) => {
+      // A new copy of the same keyframe each time, as the stylizing worker receives it.
+      const copy = { ...input, data: input.data.slice() };
+      const painting = { ...input, data: input.data.slice() };
+      for (let y = rows[0]; y < rows[1]; y++) for (let x = 10; x < 80; x++) painting.data.set([255, 0, 255], (y * 96 + x) * 4);
+      return { input: copy, styled: painting };
+    };
+    const isMagenta = (data: ArrayLike<number>, at: number) => data[at] > 200 && data[at + 1] < 70 && data[at + 2] > 200;
+    const frame = scene(96, 64);
+    const frameTensor = rgb(frame);
+    const first = painted([10, 16]);
+    const cpu = new LiveStylizer();
+    const gpu = new LiveStylizer();
+    await cpu.stylize(generator, first, frame, 1);
+    gpu.stylizeTensor(generator, first, frameTensor, frame, 1).dispose();
+
+    // A second stroke lower down: the same keyframe (equal pixels, kept as the same image, as FrameStylizer.setReference does).
+    const second = { ...painted([40, 46]), input: first.input };
+    passes = 0;
+    const cpuOut = await cpu.stylize(generator, second, frame, 2);
+    const gpuTensor = gpu.stylizeTensor(generator, second, frameTensor, frame, 2);
+    const gpuOut = await gpuTensor.data();
+    gpuTensor.dispose();
+    // One pass each for the frame itself, none for the keyframe.
+    expect(passes).toBe(2);
+    expect(isMagenta(cpuOut.data, (43 * 96 + 40) * 4)).toBe(true);
+    expect(isMagenta(gpuOut, (43 * 96 + 40) * 3)).toBe(true);
+    // The first stroke is gone from the painting, so from the frame too.
+    expect(isMagenta(cpuOut.data, (13 * 96 + 40) * 4)).toBe(false);
+    expect(isMagenta(gpuOut, (13 * 96 + 40) * 3)).toBe(false);
+
+    // Weights 20 steps on: the network runs on the keyframe again (what it misses has changed).
+    passes = 0;
+    await cpu.stylize(generator, second, frame, 22);
+    expect(passes).toBe(2);
+    frameTensor.dispose();
+    gpu.dispose();
+    generator.dispose();
+  });
 });

@@ -21,8 +21,15 @@ export class LiveStylizer {
   private reference: GuideReference | null = null;
   private referenceOf: { keyframe: RgbaImage; generator: Generator } | null = null;
   private previous: Affine = IDENTITY_AFFINE;
-  private layer: { generator: Generator; painting: RgbaImage; step: number; layer: StrokeLayer } | null = null;
-  private residual: { generator: Generator; painting: RgbaImage; step: number; tensor: tf.Tensor3D } | null = null;
+  /**
+   * network(keyframe) behind the stroke layer, kept while the weights are fresh enough: a new stroke
+   * changes only the painting, so the layer is rebuilt from it without another pass of the network.
+   */
+  private reconstruction: Reconstruction<RgbaImage> | null = null;
+  private layer: { reconstruction: Reconstruction<RgbaImage>; painting: RgbaImage; layer: StrokeLayer } | null = null;
+  /** The same two on the backend, for frames that stay on the GPU. */
+  private reconstructionTensor: Reconstruction<tf.Tensor3D> | null = null;
+  private residual: { reconstruction: Reconstruction<tf.Tensor3D>; painting: RgbaImage; tensor: tf.Tensor3D } | null = null;
   /** Milliseconds the last frame spent outside the network: tracking, guide, stroke layer (not its rebuilds). */
   overheadMs = 0;
 
@@ -84,16 +91,21 @@ export class LiveStylizer {
     return this.reference!;
   }
 
-  /** The stroke layer of the current painting and weights, rebuilt every STROKE_LAYER_REFRESH_STEPS steps. */
+  /**
+   * The stroke layer of the current painting and weights: network(keyframe) is recomputed every
+   * STROKE_LAYER_REFRESH_STEPS steps, the layer whenever that or the painting changes.
+   */
   private async strokeLayerFor(generator: Generator, keyframe: KeyframeExample, reference: GuideReference, step: number, threshold: number): Promise<StrokeLayer> {
-    const current = this.layer;
-    if (current && current.generator === generator && current.painting === keyframe.styled && step - current.step < STROKE_LAYER_REFRESH_STEPS && step >= current.step) {
-      return current.layer;
+    let reconstruction = this.reconstruction;
+    if (!reconstruction || !fresh(reconstruction, generator, keyframe.input, step)) {
+      const aux = reference.pattern ? keyframeGuide(reference) : undefined;
+      reconstruction = { generator, input: keyframe.input, step, image: await stylize(generator, keyframe.input, aux) };
+      this.reconstruction = reconstruction;
     }
-    const aux = reference.pattern ? keyframeGuide(reference) : undefined;
-    const reconstruction = await stylize(generator, keyframe.input, aux);
-    const layer = createStrokeLayer(keyframe.styled, reconstruction, threshold);
-    this.layer = { generator, painting: keyframe.styled, step, layer };
+    const current = this.layer;
+    if (current && current.reconstruction === reconstruction && current.painting === keyframe.styled) return current.layer;
+    const layer = createStrokeLayer(keyframe.styled, reconstruction.image, threshold);
+    this.layer = { reconstruction, painting: keyframe.styled, layer };
     return layer;
   }
 
@@ -122,20 +134,45 @@ export class LiveStylizer {
   dispose(): void {
     this.residual?.tensor.dispose();
     this.residual = null;
+    this.reconstructionTensor?.image.dispose();
+    this.reconstructionTensor = null;
   }
 
   /** The stroke layer as a tensor, rebuilt on the backend as often as `strokeLayerFor` rebuilds its own. */
   private residualFor(generator: Generator, keyframe: KeyframeExample, step: number, threshold: number): tf.Tensor3D {
-    const current = this.residual;
-    if (current && current.generator === generator && current.painting === keyframe.styled && step - current.step < STROKE_LAYER_REFRESH_STEPS && step >= current.step) {
-      return current.tensor;
+    let reconstruction = this.reconstructionTensor;
+    if (!reconstruction || !fresh(reconstruction, generator, keyframe.input, step)) {
+      reconstruction?.image.dispose();
+      // Kept across frames, also when the caller runs this inside its own tf.tidy.
+      reconstruction = { generator, input: keyframe.input, step, image: tf.keep(tf.tidy(() => stylizeTensor(generator, rgbOf(keyframe.input)))) };
+      this.reconstructionTensor = reconstruction;
     }
+    const current = this.residual;
+    if (current && current.reconstruction === reconstruction && current.painting === keyframe.styled) return current.tensor;
     current?.tensor.dispose();
-    // Kept across frames, also when the caller runs this inside its own tf.tidy.
-    const tensor = tf.keep(tf.tidy(() => strokeResidualTensor(rgbOf(keyframe.styled), stylizeTensor(generator, rgbOf(keyframe.input)), threshold)));
-    this.residual = { generator, painting: keyframe.styled, step, tensor };
+    const image = reconstruction.image;
+    const tensor = tf.keep(tf.tidy(() => strokeResidualTensor(rgbOf(keyframe.styled), image, threshold)));
+    this.residual = { reconstruction, painting: keyframe.styled, tensor };
     return tensor;
   }
+}
+
+/** network(keyframe input) at a training step, as an image or a tensor. */
+interface Reconstruction<T> {
+  generator: Generator;
+  input: RgbaImage;
+  step: number;
+  image: T;
+}
+
+/** Whether a reconstruction still stands for `generator` on `input` at `step` (fewer than STROKE_LAYER_REFRESH_STEPS steps on). */
+function fresh<T>(reconstruction: Reconstruction<T>, generator: Generator, input: RgbaImage, step: number): boolean {
+  return (
+    reconstruction.generator === generator &&
+    reconstruction.input === input &&
+    step >= reconstruction.step &&
+    step - reconstruction.step < STROKE_LAYER_REFRESH_STEPS
+  );
 }
 
 /** The RGB channels of an RGBA image as an HxWx3 int32 tensor. */

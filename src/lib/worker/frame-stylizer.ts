@@ -27,6 +27,13 @@ export function gpuDrawWorks(): boolean {
   }
 }
 
+/** Whether two images have the same size and pixels. */
+function sameImage(a: RgbaImage, b: RgbaImage): boolean {
+  if (a.width !== b.width || a.height !== b.height) return false;
+  for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;
+  return true;
+}
+
 /** Holds the stylizing worker's network and turns frames into stylized bitmaps. */
 export class FrameStylizer {
   private generator: Generator | null = null;
@@ -67,9 +74,14 @@ export class FrameStylizer {
     this.generator = next;
   }
 
-  /** Sets the keyframe (input and painting) frames are tracked from; undefined: none painted yet. */
+  /**
+   * Sets the keyframe (input and painting) frames are tracked from; undefined: none painted yet. A
+   * new painting on the same keyframe keeps the input it had, so the stroke layer is rebuilt from the
+   * network's output it already has (src/lib/ml/live.ts) instead of running the network again.
+   */
   setReference(keyframe: KeyframeExample | undefined): void {
-    this.reference = keyframe;
+    const previous = this.reference;
+    this.reference = previous && keyframe && sameImage(previous.input, keyframe.input) ? { ...keyframe, input: previous.input } : keyframe;
   }
 
   /** Forgets the weights and the reference keyframe. */
