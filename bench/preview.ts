@@ -304,35 +304,57 @@ async function measureGpuCalls(): Promise<GpuRow> {
     await wasmPage.waitForTimeout(6000);
     await wasmPage.close();
 
-    const { page, started } = await openStudio(context, 'backend=webgpu&allowSoftwareGpu&gpuCalls&forceGpuFrames&side=32');
+    // Training on WebGPU, with the preview reading frames back (which SwiftShader survives), first:
+    // after a lost device Chromium may block WebGPU for the site. The step count goes on from the
+    // restored session's, so count relative to it, over the steps that finish within the budget
+    // (SwiftShader is slow).
+    const { page: trainingPage, started } = await openStudio(context, 'backend=webgpu&allowSoftwareGpu&gpuCalls&side=32');
     row.started = started;
     if (started !== 'webgpu') return row;
-    await page.waitForFunction('window.__livebrush.studio.preview.shownStep >= 0', null, { timeout: 120_000 });
-    const before = await studio(page, (s) => s.gpuCalls());
-    await page.waitForFunction(`window.__livebrush.studio.preview.fps > 0`, null, { timeout: 60_000 });
-    await page.waitForTimeout(10_000);
-    const after = await studio(page, (s) => s.gpuCalls());
-    row.frames = after.preview.work - before.preview.work;
-    if (row.frames > 0) {
-      row.readbacksPerFrame = (after.preview.readbacks - before.preview.readbacks) / row.frames;
-      row.submitsPerFrame = (after.preview.submits - before.preview.submits) / row.frames;
-    }
-
-    // Training on WebGPU: count over the steps that finish within the budget (SwiftShader is slow).
-    // The step count goes on from the restored session's, so count relative to it.
-    const resumedAt = await studio(page, (s) => s.training.step);
-    await page.getByRole('button', { name: 'Resume training' }).click();
-    await page.waitForFunction(`window.__livebrush.studio.training.step >= ${resumedAt + 1}`, null, { timeout: gpuBudgetSeconds * 1000 });
-    const first = await studio(page, (s) => s.gpuCalls());
-    await page
-      .waitForFunction(`window.__livebrush.studio.training.step >= ${resumedAt + 11}`, null, { timeout: gpuBudgetSeconds * 1000 })
-      .catch(() => {});
-    const last = await studio(page, (s) => s.gpuCalls());
-    row.steps = last.training.work - first.training.work;
+    // Steps counted by the training worker itself (the studio's count jumps when the session is restored).
+    await trainingPage.getByRole('button', { name: 'Resume training' }).click({ timeout: 120_000 });
+    const trainingWork = async () => (await studio(trainingPage, (s) => s.gpuCalls())).training.work;
+    const stepsAfter = async (work: number, seconds: number) => {
+      for (const until = Date.now() + seconds * 1000; Date.now() < until && (await trainingWork()) < work; ) await trainingPage.waitForTimeout(500);
+    };
+    await stepsAfter(1, gpuBudgetSeconds);
+    const first = await studio(trainingPage, (s) => s.gpuCalls());
+    await stepsAfter(first.training.work + 10, gpuBudgetSeconds);
+    const end = await studio(trainingPage, (s) => s.gpuCalls());
+    row.steps = end.training.work - first.training.work;
     if (row.steps > 0) {
-      row.readbacksPerStep = (last.training.readbacks - first.training.readbacks) / row.steps;
-      row.submitsPerStep = (last.training.submits - first.training.submits) / row.steps;
+      row.readbacksPerStep = (end.training.readbacks - first.training.readbacks) / row.steps;
+      row.submitsPerStep = (end.training.submits - first.training.submits) / row.steps;
     }
+    await trainingPage.close();
+
+    // Preview frames kept on the GPU. SwiftShader cannot present the worker's canvas in headless
+    // Chromium and loses the device after a few frames (docs/app.md), whereupon the studio moves to
+    // WASM: count only the frames made while the page still ran on WebGPU.
+    const { page, started: framesStarted } = await openStudio(context, 'backend=webgpu&allowSoftwareGpu&gpuCalls&forceGpuFrames&side=32');
+    if (framesStarted !== 'webgpu') {
+      row.started += `; frames: ${framesStarted}`;
+      return row;
+    }
+    const onGpu = () => studio(page, (s) => s.backend?.backend === 'webgpu');
+    // From before the first frame (a warm-up frame compiles shaders but reads nothing back either).
+    const before = await studio(page, (s) => s.gpuCalls());
+    let last = before;
+    for (const until = Date.now() + 20_000; Date.now() < until; ) {
+      await page.waitForTimeout(100);
+      const counts = await studio(page, (s) => s.gpuCalls()).catch(() => null);
+      if (!counts || !(await onGpu())) {
+        row.started += ' (frames: device lost, counted until then)';
+        break;
+      }
+      last = counts;
+    }
+    row.frames = last.preview.work - before.preview.work;
+    if (row.frames > 0) {
+      row.readbacksPerFrame = (last.preview.readbacks - before.preview.readbacks) / row.frames;
+      row.submitsPerFrame = (last.preview.submits - before.preview.submits) / row.frames;
+    }
+    await page.close();
   } catch (error) {
     row.started = `${row.started} (${(error as Error).message.split('\n')[0]})`;
   } finally {

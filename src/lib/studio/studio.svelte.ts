@@ -220,11 +220,11 @@ export class Studio implements StudioHost {
    */
   private async recoverFromLostGpu(lost: ComputeWorker, reason: string): Promise<void> {
     if (this.compute !== lost) return;
+    toaster.error(m.gpu_lost({ reason }));
     const rescued = await lost.api.survivingWeights().catch(() => null);
     lost.terminate();
     this.backend = null;
     this.trainingRequested = false;
-    toaster.error(m.gpu_lost({ reason }));
     this.computeReady = this.startCompute({ ...this.options, preference: ['wasm'] }, m.gpu_lost_note({ reason }));
     const api = await this.computeReady;
     if (!api || this.compute === lost) return;

@@ -23,6 +23,13 @@ const HANDOFF_INTERVAL_MS = 250;
 /** On a GPU backend the loss is read back only every this many steps (a readback stalls the queue). */
 const GPU_LOSS_EVERY = 10;
 
+/**
+ * How long a step that failed like a lost device (a readback "destroyed" or "unmapped", a device "lost") waits for `device.lost` before
+ * the error is shown: Chromium settled it 2–5 s after the failed step.
+ */
+const LOST_GPU_GRACE_MS = 10_000;
+const LOST_GPU_ERROR = /destroyed|unmapped|lost/i;
+
 let keyframes: WorkerKeyframe[] = [];
 let trainer: Trainer | null = null;
 /** Weights loaded from a preset or session, used when training starts. */
@@ -30,6 +37,7 @@ let loadedWeights: Uint8Array | null = null;
 let running = false;
 let looping = false;
 let onGpu = false;
+let onWebGpu = false;
 let reportProgress: ((status: TrainingStatus) => void) | null = null;
 let status: TrainingStatus = { running: false, step: 0, elapsedMs: 0, stepsPerSec: 0, loss: null };
 let port: MessagePort | null = null;
@@ -138,7 +146,10 @@ async function trainingLoop(): Promise<void> {
     }
   } catch (error) {
     running = false;
-    publish({ error: error instanceof Error ? error.message : String(error) });
+    // A lost GPU fails the step too; the page restarts the engine and says why, so no second, cryptic message.
+    const message = error instanceof Error ? error.message : String(error);
+    const lost = onWebGpu && LOST_GPU_ERROR.test(message) ? await Promise.race([gpuDeviceLost, new Promise<null>((resolve) => setTimeout(resolve, LOST_GPU_GRACE_MS, null))]) : null;
+    publish(lost ? {} : { error: message });
   } finally {
     looping = false;
   }
@@ -172,6 +183,7 @@ const api: TrainerApi = {
     if (options.countGpuCalls) countGpuCalls();
     const report = await startBackend(options);
     onGpu = report.backend === 'webgpu' || report.backend === 'webgl';
+    onWebGpu = report.backend === 'webgpu';
     return report;
   },
 
