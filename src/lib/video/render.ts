@@ -1,6 +1,7 @@
 // Rendering a whole video: decode one frame, stylize it, encode it, one after another (mediabunny's
 // Conversion), so memory does not grow with the video's length. Audio packets are copied as they are
-// where the container allows, timestamps are kept (variable frame rates too), and so is rotation metadata.
+// where the container allows, timestamps are kept (variable frame rates too), and a rotated file's
+// frames are turned upright.
 import { ALL_FORMATS, BlobSource, Conversion, ConversionCanceledError, Input, Output, type VideoSample } from 'mediabunny';
 import { VideoError } from './errors';
 import { openOutputFile, outputFormat } from './output';
@@ -39,8 +40,8 @@ export interface RenderedVideo {
 }
 
 /**
- * Draws `sample` upright at `width × height` (its display orientation), hands it to `stylize`, and draws
- * the result back in the sample's stored orientation onto `out`, whose rotation metadata the output keeps.
+ * Draws `sample` (already upright: the conversion applies the file's rotation to the pixels) at
+ * `width × height`, hands it to `stylize`, and draws the result onto `out`.
  */
 async function stylizeSample(
   sample: VideoSample,
@@ -52,11 +53,7 @@ async function stylizeSample(
   sample.draw(upright, 0, 0, width, height);
   const styled = await stylize(upright.canvas.transferToImageBitmap());
   if (!styled) throw new VideoError('no-style');
-  out.save();
-  out.translate(out.canvas.width / 2, out.canvas.height / 2);
-  out.rotate((-sample.rotation * Math.PI) / 180);
-  out.drawImage(styled, -width / 2, -height / 2, width, height);
-  out.restore();
+  out.drawImage(styled, 0, 0, width, height);
   styled.close();
 }
 
@@ -69,12 +66,9 @@ export async function renderVideo(file: Blob, options: RenderOptions): Promise<R
   try {
     const track = await input.getPrimaryVideoTrack();
     if (!track) throw new VideoError('not-video');
-    const rotation = await track.getRotation();
     const size = renderSize(await track.getDisplayWidth(), await track.getDisplayHeight(), options.maxSide);
-    const turned = rotation === 90 || rotation === 270;
-    const stored = turned ? { width: size.height, height: size.width } : size;
     const upright = new OffscreenCanvas(size.width, size.height).getContext('2d');
-    const out = new OffscreenCanvas(stored.width, stored.height).getContext('2d');
+    const out = new OffscreenCanvas(size.width, size.height).getContext('2d');
     if (!upright || !out) throw new VideoError('failed', { detail: 'no 2D canvas' });
     const started = performance.now();
     let done = 0;
@@ -84,8 +78,11 @@ export async function renderVideo(file: Blob, options: RenderOptions): Promise<R
       video: {
         codec,
         forceTranscode: true,
-        processedWidth: stored.width,
-        processedHeight: stored.height,
+        // The rotation goes into the pixels, so the style sees the frame as it is shown and the output
+        // plays upright everywhere (kept as metadata instead, it was dropped from the output: sideways).
+        allowTransformationMetadata: false,
+        processedWidth: size.width,
+        processedHeight: size.height,
         process: async (sample) => {
           await stylizeSample(sample, upright, out, options.stylize);
           done += 1;
