@@ -319,13 +319,14 @@ export class Studio implements StudioHost {
   async withRenderer<T>(render: (stylize: (frame: ImageBitmap) => Promise<ImageBitmap | null>) => Promise<T>): Promise<T> {
     const api = await this.computeReady;
     if (!api || !this.compute) throw new Error(this.computeError ?? 'The style engine is not running');
-    const compute = this.compute.api;
+    const compute = this.compute;
     this.rendering = true;
     const wasTraining = this.trainingRequested;
     if (wasTraining) await api.pauseTraining();
     try {
       // Full-size frames queue behind any preview frame still in the worker; null means no weights yet.
-      return await render((frame) => renderFrame(compute, frame));
+      // An engine stopped meanwhile (a lost GPU) never answers: the render fails instead of hanging.
+      return await render((frame) => Promise.race([renderFrame(compute.api, frame), compute.failed]));
     } finally {
       this.rendering = false;
       if (wasTraining) {
@@ -582,7 +583,8 @@ export class Studio implements StudioHost {
     if (!context) throw new Error('This browser has no 2D canvas');
     const raw = await createImageBitmap(frame);
     const api = await this.computeReady;
-    const stylized = api ? await api.stylizeFullSize(Comlink.transfer(frame, [frame])) : (frame.close(), null);
+    const compute = this.compute;
+    const stylized = api && compute ? await Promise.race([api.stylizeFullSize(Comlink.transfer(frame, [frame])), compute.failed]) : (frame.close(), null);
     const image = stylized?.image ?? raw;
     context.drawImage(image, 0, 0);
     image.close();
