@@ -11,7 +11,6 @@ test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_AR
 interface Engine {
   backend: string | null;
   step: number;
-  shownStep: number;
   fps: number;
   painted: number;
 }
@@ -19,7 +18,7 @@ interface Engine {
 interface DebugStudio {
   backend: { backend: string } | null;
   training: { step: number };
-  preview: { shownStep: number; fps: number };
+  preview: { fps: number };
   paintedCount: number;
   destroyGpuDevice(): Promise<void>;
 }
@@ -29,7 +28,7 @@ function engine(page: Page): Promise<Engine | null> {
     // Undefined while the page is still loading.
     const studio = (window as unknown as { __livebrush?: { studio: DebugStudio } }).__livebrush?.studio;
     if (!studio) return null;
-    return { backend: studio.backend?.backend ?? null, step: studio.training.step, shownStep: studio.preview.shownStep, fps: studio.preview.fps, painted: studio.paintedCount };
+    return { backend: studio.backend?.backend ?? null, step: studio.training.step, fps: studio.preview.fps, painted: studio.paintedCount };
   });
 }
 
@@ -41,9 +40,10 @@ test('a lost GPU: the studio says so, moves to WASM and goes on from the weights
 
   await page.getByRole('button', { name: 'Capture keyframe' }).click();
   await paintRegion(page, { left: 0.1, right: 0.6, top: 0.2, bottom: 0.5 }, 0.1);
-  // SwiftShader takes seconds per step: two steps are enough to have weights worth keeping.
+  // SwiftShader takes seconds per step, so each step is handed to the stylizing worker (which keeps a
+  // CPU copy); two steps are enough to have weights worth keeping. Its preview frames are slower
+  // still (the first builds the stroke layer at 256 px), so the test does not wait for one.
   await expect.poll(async () => (await engine(page))?.step, { timeout: 240_000 }).toBeGreaterThanOrEqual(2);
-  await expect.poll(async () => (await engine(page))?.shownStep, { timeout: 120_000 }).toBeGreaterThan(0);
   const before = (await engine(page))!;
 
   await page.evaluate(() => (window as unknown as { __livebrush: { studio: DebugStudio } }).__livebrush.studio.destroyGpuDevice());
