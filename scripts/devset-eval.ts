@@ -17,12 +17,12 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseFlags, type ParsedFlags } from '../cli/args.ts';
 import { CliError } from '../cli/errors.ts';
 import { readPng, writePng } from '../cli/png.ts';
-import { trainCandidate, TRAIN_FLAGS } from './eval-train.ts';
+import { printRecord, trainCandidate, TRAIN_FLAGS } from './eval-train.ts';
 
 /** The development set's manifest fields this script uses. */
 interface Manifest {
@@ -117,10 +117,7 @@ async function main(argv: string[]): Promise<void> {
     frames: frames.length,
     date: new Date().toISOString()
   };
-  const line = JSON.stringify(record);
-  console.log(line);
-  const recordFile = flags.get('record');
-  if (recordFile) await appendFile(recordFile, line + '\n');
+  await printRecord(record, flags);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

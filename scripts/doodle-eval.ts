@@ -14,13 +14,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseFlags } from '../cli/args.ts';
 import { CliError } from '../cli/errors.ts';
 import { readPng, writePng } from '../cli/png.ts';
 import * as ml from '../src/lib/ml/index.ts';
-import { trainCandidate, TRAIN_FLAGS } from './eval-train.ts';
+import { printRecord, trainCandidate, TRAIN_FLAGS } from './eval-train.ts';
 
 const SCORE_PY = process.env.SCORE_DOODLE_PY ?? '/work/shared/data/score_doodle.py';
 const PYTHON = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
@@ -86,10 +86,7 @@ async function main(argv: string[]): Promise<void> {
     frames: names.length,
     date: new Date().toISOString()
   };
-  const json = JSON.stringify(record);
-  console.log(json);
-  const recordFile = flags.get('record');
-  if (recordFile) await appendFile(recordFile, json + '\n');
+  await printRecord(record, flags);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

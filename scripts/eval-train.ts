@@ -4,7 +4,7 @@
  * then stylize frames the way the app does, guide channels included (src/lib/ml/guides.ts), and
  * report training and per-frame cost figures.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { positiveNumber, type ParsedFlags } from '../cli/args.ts';
 import { CliError } from '../cli/errors.ts';
 import { ReplicaGroup } from '../cli/replicas.ts';
@@ -119,4 +119,12 @@ export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, st
     },
     dispose: () => group.dispose()
   };
+}
+
+/** Prints an evaluation's JSON line and, with `--record FILE`, appends it to FILE. */
+export async function printRecord(record: object, flags: ParsedFlags): Promise<void> {
+  const line = JSON.stringify(record);
+  console.log(line);
+  const recordFile = flags.get('record');
+  if (recordFile) await appendFile(recordFile, line + '\n');
 }

@@ -16,13 +16,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { appendFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseFlags } from '../cli/args.ts';
 import { CliError } from '../cli/errors.ts';
 import { readPng, writePng } from '../cli/png.ts';
 import { loadModel } from '../cli/stylize.ts';
-import { trainCandidate, TRAIN_FLAGS } from './eval-train.ts';
+import { printRecord, trainCandidate, TRAIN_FLAGS } from './eval-train.ts';
 import { fitLongSide } from '../src/lib/camera/frames.ts';
 import * as ml from '../src/lib/ml/index.ts';
 
@@ -113,10 +113,7 @@ async function main(argv: string[]): Promise<void> {
       frames: frames.length,
       date: new Date().toISOString()
     };
-    const line = JSON.stringify(record);
-    console.log(line);
-    const recordFile = flags.get('record');
-    if (recordFile) await appendFile(recordFile, line + '\n');
+    await printRecord(record, flags);
   }
   generator.dispose();
 }

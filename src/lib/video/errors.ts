@@ -4,24 +4,20 @@ import { m } from '$lib/paraglide/messages';
 /** What went wrong with a video. */
 export type VideoProblem = 'not-video' | 'undecodable' | 'storage-full' | 'cancelled' | 'no-style' | 'no-encoder' | 'failed';
 
+/** The message of each problem, called when shown so that it is in the active language. */
+const MESSAGES: Record<VideoProblem, () => string> = {
+  'not-video': m.video_not_video,
+  undecodable: m.video_undecodable,
+  'storage-full': m.video_storage_full,
+  cancelled: m.video_cancelled,
+  'no-style': m.video_no_style,
+  'no-encoder': m.video_no_encoder,
+  failed: m.video_failed
+};
+
 /** The message shown for a problem, in the active language. */
 export function videoMessage(problem: VideoProblem): string {
-  switch (problem) {
-    case 'not-video':
-      return m.video_not_video();
-    case 'undecodable':
-      return m.video_undecodable();
-    case 'storage-full':
-      return m.video_storage_full();
-    case 'cancelled':
-      return m.video_cancelled();
-    case 'no-style':
-      return m.video_no_style();
-    case 'no-encoder':
-      return m.video_no_encoder();
-    case 'failed':
-      return m.video_failed();
-  }
+  return MESSAGES[problem]();
 }
 
 /** A video problem with its message (`detail` adds the browser's own words for `failed`). */

@@ -8,6 +8,7 @@ import { LiveStylizer, Trainer, generatorFromWeights, stylizeFullSize, type Gene
 import type { KeyframeExample, RgbaImage } from '$lib/ml/types';
 import type { ComputeApi, StylizedFrame, TrainingStatus, WorkerKeyframe } from './api';
 import { destroyGpuDevice, gpuDeviceLost, startBackend } from './backend-setup';
+import { bitmapOf } from './frame-stylizer';
 import { countGpuCalls, gpuCalls } from './gpu-counters';
 
 let keyframes: WorkerKeyframe[] = [];
@@ -196,7 +197,7 @@ const api: ComputeApi = {
     try {
       const started = performance.now();
       const output = await live.stylize(generator, paintedExamples()[0], toRgbaImage(frame), status.step);
-      const image = await createImageBitmap(new ImageData(new Uint8ClampedArray(output.data), output.width, output.height));
+      const image = await bitmapOf(output);
       const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step: status.step };
       gpuCalls.work += 1;
       return Comlink.transfer(result, [image]);
@@ -254,7 +255,7 @@ const api: ComputeApi = {
       const started = performance.now();
       const step = status.step;
       const output = await stylizeFullSize(fullSizeLive, generator, paintedExamples()[0], toRgbaImage(frame), step);
-      const image = await createImageBitmap(new ImageData(new Uint8ClampedArray(output.data), output.width, output.height));
+      const image = await bitmapOf(output);
       return Comlink.transfer({ image, inferenceMs: performance.now() - started, step } satisfies StylizedFrame, [image]);
     } finally {
       framesInFlight -= 1;

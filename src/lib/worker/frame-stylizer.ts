@@ -27,6 +27,11 @@ export function gpuDrawWorks(): boolean {
   }
 }
 
+/** An RGBA image as an ImageBitmap (its pixels copied), to transfer back to the page. */
+export function bitmapOf(image: RgbaImage): Promise<ImageBitmap> {
+  return createImageBitmap(new ImageData(new Uint8ClampedArray(image.data), image.width, image.height));
+}
+
 /** Whether two images have the same size and pixels. */
 function sameImage(a: RgbaImage, b: RgbaImage): boolean {
   if (a.width !== b.width || a.height !== b.height) return false;
@@ -103,7 +108,7 @@ export class FrameStylizer {
     // Guided networks draw their guide channels on the CPU, so only plain and stroke-layer networks stay on the GPU.
     if (this.gpuResident && !generator.config.guide) return this.stylizeOnGpu(generator, frame, step);
     const output = await this.live.stylize(generator, this.reference, this.toRgbaImage(frame), step);
-    return createImageBitmap(new ImageData(new Uint8ClampedArray(output.data), output.width, output.height));
+    return bitmapOf(output);
   }
 
   /**
@@ -117,7 +122,7 @@ export class FrameStylizer {
       throw new Error('No weights to stylize with');
     }
     const output = await stylizeFullSize(this.fullSize, generator, this.reference, this.toRgbaImage(frame), step);
-    return createImageBitmap(new ImageData(new Uint8ClampedArray(output.data), output.width, output.height));
+    return bitmapOf(output);
   }
 
   private stylizeOnGpu(generator: Generator, frame: ImageBitmap, step: number): ImageBitmap {

@@ -51,20 +51,20 @@ function oneAtATime(frame: ImageBitmap, work: (frame: ImageBitmap) => Promise<Im
   });
 }
 
+/** Why WebGPU preview frames cannot stay on the GPU here, or null when drawing them on a canvas works. */
+function whyReadBackOnWebGpu(softwareAdapter: boolean): string | null {
+  // Not even tried on a software adapter: in headless Chromium presenting its canvas loses the device.
+  if (softwareAdapter) return 'a software adapter';
+  return gpuDrawWorks() ? null : 'drawing on a canvas failed here';
+}
+
 const api: StylizerApi = {
   async init(options = {}) {
     if (options.countGpuCalls) countGpuCalls();
     const report = await startBackend(options);
-    let gpuResident = report.backend === 'webgpu';
-    if (gpuResident && !options.forceGpuFrames && report.softwareGpu) {
-      // Not even tried: in headless Chromium presenting a SwiftShader canvas loses the device.
-      gpuResident = false;
-      report.notes.push('WebGPU: a software adapter, so preview frames are read back to the CPU');
-    } else if (gpuResident && !options.forceGpuFrames && !gpuDrawWorks()) {
-      gpuResident = false;
-      report.notes.push('WebGPU: drawing on a canvas failed here, so preview frames are read back to the CPU');
-    }
-    stylizer = new FrameStylizer(gpuResident);
+    const readBack = report.backend === 'webgpu' && !options.forceGpuFrames ? whyReadBackOnWebGpu(report.softwareGpu === true) : null;
+    if (readBack) report.notes.push(`WebGPU: ${readBack}, so preview frames are read back to the CPU`);
+    stylizer = new FrameStylizer(report.backend === 'webgpu' && !readBack);
     return report;
   },
 
