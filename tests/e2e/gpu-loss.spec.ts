@@ -49,6 +49,8 @@ test('a lost GPU: the studio says so, moves to WASM and goes on from the weights
   await page.evaluate(() => (window as unknown as { __livebrush: { studio: DebugStudio } }).__livebrush.studio.destroyGpuDevice());
 
   await expect(page.getByRole('alert').filter({ hasText: 'The GPU stopped working' })).toBeVisible({ timeout: 60_000 });
+  // The browser's reason sits inside the sentence, without a second full stop.
+  await expect(page.getByRole('alert').filter({ hasText: 'The GPU stopped working' })).not.toContainText('.).');
   await expect.poll(async () => (await engine(page))?.backend, { timeout: 120_000 }).toBe('wasm');
   // The count goes on from the weights kept (at most the last handoff behind), never from 0, and keeps going.
   const counts: number[] = [];

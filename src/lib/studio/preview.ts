@@ -73,6 +73,8 @@ export class PreviewLoop {
   private readonly context: CanvasRenderingContext2D;
   private readonly grabber = new FrameGrabber();
   private stylized: StylizedFrame | null = null;
+  /** The stylized image now on the canvas (null: the camera is). */
+  private drawnImage: ImageBitmap | null = null;
   /** Sequence number of the frame on screen: a frame that comes back after a newer one is dropped. */
   private shownSequence = -1;
   private nextSequence = 0;
@@ -130,16 +132,23 @@ export class PreviewLoop {
     const natural = sourceSize(source);
     if (natural.width === 0) return;
     const size = fitLongSide(natural.width, natural.height, this.displaySide());
+    let resized = false;
     if (this.canvas.width !== size.width || this.canvas.height !== size.height) {
       this.canvas.width = size.width;
       this.canvas.height = size.height;
+      resized = true;
     }
     if (this.stylized && !this.deps.showOriginal()) {
+      // A stylized frame is drawn once: redrawing the same one at the display's refresh rate costs the
+      // cores the workers need (measured in docs/app.md, "Drawing each frame once").
+      if (!resized && this.drawnImage === this.stylized.image) return;
       this.context.imageSmoothingQuality = 'high';
       this.context.drawImage(this.stylized.image, 0, 0, size.width, size.height);
+      this.drawnImage = this.stylized.image;
       this.firstDrawn.stylized ??= performance.now();
     } else {
       drawFrame(this.context, source, this.deps.mirrored());
+      this.drawnImage = null;
       this.firstDrawn.camera ??= performance.now();
     }
   }

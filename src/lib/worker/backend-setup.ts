@@ -41,7 +41,8 @@ export function destroyGpuDevice(): void {
 
 function watchGpuDevice(): void {
   gpuDevice = (tf.backend() as unknown as { device: WebGpuDevice }).device;
-  void gpuDevice.lost.then((info) => resolveDeviceLost(info.message || info.reason || 'unknown reason'));
+  // The reason goes inside a sentence's brackets: without its own full stop ("(Device was destroyed.).").
+  void gpuDevice.lost.then((info) => resolveDeviceLost((info.message || info.reason || 'unknown reason').replace(/[.\s]+$/, '')));
 }
 
 /**

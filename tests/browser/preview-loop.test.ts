@@ -1,0 +1,74 @@
+// The live preview's drawing: a stylized frame is drawn once, not at the display's refresh rate (the
+// cores it would spend are the workers'), and the compare gesture still switches between the two.
+import { describe, expect, it } from 'vitest';
+import { PreviewLoop } from '../../src/lib/studio/preview';
+import type { StylizedFrame } from '../../src/lib/worker/api';
+
+/** A bitmap of one colour. */
+function solid(width: number, height: number, colour: string): Promise<ImageBitmap> {
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = colour;
+  context.fillRect(0, 0, width, height);
+  return createImageBitmap(canvas);
+}
+
+const animationFrames = (count: number) =>
+  new Promise<void>((resolve) => {
+    let left = count;
+    const next = () => (--left <= 0 ? resolve() : requestAnimationFrame(next));
+    requestAnimationFrame(next);
+  });
+
+describe('PreviewLoop', () => {
+  it('draws each stylized frame once, and the camera again while the original is shown', async () => {
+    const camera = await solid(64, 48, 'rgb(0, 0, 255)');
+    const styled = await solid(64, 48, 'rgb(255, 0, 0)');
+    const canvas = document.createElement('canvas');
+    canvas.style.width = '64px';
+    canvas.style.height = '48px';
+    document.body.append(canvas);
+    let showOriginal = false;
+    let answered = false;
+    const loop = new PreviewLoop(canvas, {
+      source: () => camera,
+      mirrored: () => false,
+      showOriginal: () => showOriginal,
+      stylizing: () => true,
+      // One frame comes back; later requests stay in the engine.
+      stylize: (frame) => {
+        frame.close();
+        if (answered) return new Promise<StylizedFrame | null>(() => {});
+        answered = true;
+        return Promise.resolve({ image: styled, inferenceMs: 5, step: 1 });
+      },
+      maxInFlight: () => 1,
+      onFrame: () => {},
+      fixedSide: 64
+    });
+    // The loop's context is the canvas's one 2D context: count what it draws.
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    const drawn: CanvasImageSource[] = [];
+    const drawImage = context.drawImage.bind(context) as (...args: unknown[]) => void;
+    context.drawImage = ((...args: unknown[]) => {
+      drawn.push(args[0] as CanvasImageSource);
+      drawImage(...args);
+    }) as typeof context.drawImage;
+    const red = () => Array.from(context.getImageData(32, 24, 1, 1).data.slice(0, 3));
+
+    loop.start();
+    await animationFrames(20);
+    expect(drawn.filter((image) => image === styled)).toHaveLength(1);
+    expect(red()).toEqual([255, 0, 0]);
+
+    showOriginal = true;
+    await animationFrames(3);
+    expect(red()).toEqual([0, 0, 255]);
+    showOriginal = false;
+    await animationFrames(3);
+    expect(red()).toEqual([255, 0, 0]);
+    expect(drawn.filter((image) => image === styled)).toHaveLength(2);
+    loop.stop();
+    canvas.remove();
+  });
+});
