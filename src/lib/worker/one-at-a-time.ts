@@ -1,28 +1,47 @@
 // A queue of one for a worker's frames: its canvases and stroke tracking serve one frame at a time.
 
-/** Runs pieces of work one after another, each once the one before it has settled. */
+/**
+ * Resolves once the messages already waiting for this worker have been handled: a macrotask (a
+ * message to itself), which setTimeout would clamp to 4 ms once nested.
+ */
+export function afterWaitingMessages(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * Runs pieces of work one after another in the order they came, each once the one before it has
+ * settled. Before each piece, the messages waiting for the worker go first: new weights or a new
+ * painting that arrived while the frame before ran apply to this frame, not to the next one.
+ */
 export class OneAtATime {
-  private current: Promise<unknown> | null = null;
+  private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
 
-  /** Whether a piece of work is running now (checked synchronously, e.g. before reading tfjs memory). */
+  /** Whether a piece of work is running or waiting (checked synchronously, e.g. before reading tfjs memory). */
   get busy(): boolean {
-    return this.current !== null;
+    return this.pending > 0;
   }
 
-  /** Runs `work` once the work in hand (and any queued before it) has settled. */
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    await this.idle();
-    const running = work();
-    this.current = running.catch(() => {});
-    try {
-      return await running;
-    } finally {
-      this.current = null;
-    }
+  /** Runs `work` after every piece queued before it. */
+  run<T>(work: () => Promise<T>): Promise<T> {
+    this.pending += 1;
+    const result = this.tail
+      .then(afterWaitingMessages)
+      .then(work)
+      .finally(() => (this.pending -= 1));
+    this.tail = result.catch(() => {});
+    return result;
   }
 
-  /** Resolves once nothing is running. */
+  /** Resolves once nothing is running or waiting. */
   async idle(): Promise<void> {
-    while (this.current) await this.current;
+    while (this.pending > 0) await this.tail;
   }
 }
