@@ -133,6 +133,30 @@ describe('Trainer', () => {
     trainer.dispose();
   });
 
+  it('snapshots the network with one readback (on a GPU each is a stall), unchanged by a step that starts meanwhile', async () => {
+    const trainer = new Trainer({ network: SMALL, training: fastTraining, examples: [keyframe] });
+    await trainer.run({ steps: 2 });
+    const expected = decodeWeights(await trainer.snapshot()).tensors;
+    const data = tf.Tensor.prototype.data;
+    let readbacks = 0;
+    tf.Tensor.prototype.data = function (this: tf.Tensor) {
+      readbacks += 1;
+      return data.call(this);
+    } as typeof data;
+    try {
+      const pending = trainer.snapshot();
+      const step = trainer.trainStep({ readLosses: false });
+      const snapshot = decodeWeights(await pending);
+      await step;
+      expect(readbacks).toBe(1);
+      expect(snapshot.tensors).toEqual(expected);
+      expect(snapshot.meta).toMatchObject({ steps: 2 });
+    } finally {
+      tf.Tensor.prototype.data = data;
+    }
+    trainer.dispose();
+  });
+
   it('continues from a snapshot: same network, same outputs', async () => {
     const trainer = new Trainer({ network: SMALL, training: fastTraining, examples: [keyframe] });
     await trainer.run({ steps: 3 });

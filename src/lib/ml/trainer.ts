@@ -275,17 +275,28 @@ export class Trainer {
     return { step: this.steps, elapsedMs: this.trainingMs, stepsPerSec: 0, losses: { total: NaN, l1: NaN, perceptual: NaN, adversarial: NaN, discriminator: NaN } };
   }
 
-  /** The current generator as `.lbw` bytes; consistent even if a step runs while it reads back. */
+  /**
+   * The current generator as `.lbw` bytes, read back in one piece (on a GPU one readback, not one per
+   * tensor); consistent even if a step runs while it reads back: the concatenation is taken first.
+   */
   async snapshot(): Promise<Uint8Array> {
     this.assertAlive();
-    const frozen = [...this.generator.variables].map(([name, variable]) => [name, tf.clone(variable)] as const);
-    const values = new Map<string, Float32Array>();
+    const entries = [...this.generator.variables];
+    const meta = { steps: this.steps, trainingMs: Math.round(this.trainingMs) };
+    const flat = tf.tidy(() => tf.concat(entries.map(([, variable]) => tf.reshape(variable, [-1]))));
+    let values: Float32Array;
     try {
-      for (const [name, tensor] of frozen) values.set(name, (await tensor.data()) as Float32Array);
+      values = (await flat.data()) as Float32Array;
     } finally {
-      for (const [, tensor] of frozen) tensor.dispose();
+      flat.dispose();
     }
-    return encodeWeightArrays(this.generator.config, values, { steps: this.steps, trainingMs: Math.round(this.trainingMs) });
+    const byName = new Map<string, Float32Array>();
+    let offset = 0;
+    for (const [name, variable] of entries) {
+      byName.set(name, values.subarray(offset, offset + variable.size));
+      offset += variable.size;
+    }
+    return encodeWeightArrays(this.generator.config, byName, meta);
   }
 
   /** Frees every tensor: generator, discriminator, optimiser moments, fixed loss filters. */

@@ -6,7 +6,6 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
 import { Trainer } from '$lib/ml';
-import { encodeWeightArrays } from '$lib/ml/weights';
 import type { KeyframeExample } from '$lib/ml/types';
 import type { StylizedFrame, TrainerApi, TrainingStatus, WeightsHandoff, WorkerKeyframe } from './api';
 import { destroyGpuDevice, gpuDeviceLost, startBackend } from './backend-setup';
@@ -88,25 +87,10 @@ function nextEventLoopTurn(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** The trainer's stylizing network as `.lbw` bytes, read back in one piece. */
-async function packWeights(from: Trainer): Promise<Uint8Array> {
-  const entries = [...from.generator.variables];
-  const flat = tf.tidy(() => tf.concat(entries.map(([, variable]) => tf.reshape(variable, [-1]))));
-  const values = (await flat.data()) as Float32Array;
-  flat.dispose();
-  const byName = new Map<string, Float32Array>();
-  let offset = 0;
-  for (const [name, variable] of entries) {
-    byName.set(name, values.subarray(offset, offset + variable.size));
-    offset += variable.size;
-  }
-  return encodeWeightArrays(from.generator.config, byName, { steps: from.step });
-}
-
 async function handOff(from: Trainer): Promise<void> {
   if (!port) return;
   const handoffGeneration = generation;
-  const weights = await packWeights(from);
+  const weights = await from.snapshot();
   if (handoffGeneration !== generation) return;
   const message: WeightsHandoff = { weights, step: from.step, generation };
   port.postMessage(message, [weights.buffer]);
@@ -164,7 +148,7 @@ async function stylizeInLane(frame: ImageBitmap): Promise<StylizedFrame | null> 
   const started = performance.now();
   lane ??= new FrameStylizer(false);
   if (laneVersions.weights !== weightsVersion) {
-    lane.setWeights(trainer ? await packWeights(trainer) : loadedWeights!);
+    lane.setWeights(trainer ? await trainer.snapshot() : loadedWeights!);
     laneVersions.weights = weightsVersion;
   }
   if (laneVersions.keyframes !== keyframesVersion) {
