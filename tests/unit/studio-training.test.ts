@@ -91,6 +91,13 @@ describe('training holds', () => {
     expect(shouldTrain(governTraining(settled, { type: 'resume' }))).toBe(true);
   });
 
+  it('says training waits while a video renders, not that it is starting', () => {
+    const training = run(painted);
+    expect(trainingNote(training, 1, false)).toBe('Starting training…');
+    expect(trainingNote(training, 1, false, true)).toBe('Training waits while the video renders.');
+    expect(trainingNote(training, 1, true)).toBe('Training on your painting…');
+  });
+
   it("keeps a person's Pause through new strokes", () => {
     const paused = run(painted, { type: 'pause' }, painted);
     expect(shouldTrain(paused)).toBe(false);

@@ -130,7 +130,7 @@ export class Studio implements StudioHost {
   /** A video file playing in place of the camera (src/lib/studio/video.svelte.ts), or null. */
   private fileVideo: HTMLVideoElement | null = null;
   /** True while a video renders: the preview waits, and so does training, so the style stays the same throughout. */
-  private rendering = false;
+  rendering = $state(false);
   private compute: ComputeWorker | null = null;
   /** Resolves to the worker's API once its backend is up, or null when it could not start (replaced when a lost GPU restarts the engine). */
   private computeReady: Promise<ComputeApi | null>;

@@ -84,10 +84,14 @@ export function canResume(state: GovernorState): boolean {
   return state.painted && state.holds.some((hold) => hold !== 'hidden');
 }
 
-/** One short sentence on the state of training for the status line, or null when nothing needs saying. */
-export function trainingNote(state: GovernorState, keyframes: number, running: boolean): string | null {
+/**
+ * One short sentence on the state of training for the status line, or null when nothing needs saying;
+ * `rendering`: a video renders, and training waits for it.
+ */
+export function trainingNote(state: GovernorState, keyframes: number, running: boolean, rendering = false): string | null {
   if (keyframes === 0) return null;
   if (!state.painted) return m.note_paint_to_start();
+  if (rendering) return m.note_rendering();
   const { holds } = state;
   if (holds.includes('hidden')) return m.note_hidden();
   if (holds.includes('battery')) return m.note_battery();
