@@ -183,6 +183,61 @@ test('recording the camera for 3 s renders an MP4 of about 3 s', async ({ page }
   await expect(page.getByRole('group', { name: 'Recording kept' })).toHaveCount(0);
 });
 
+test('without WebCodecs, Record saves the stylized preview as it plays', async ({ page }) => {
+  test.setTimeout(300_000);
+  // A browser with MediaRecorder but no WebCodecs: nothing could render a camera recording afterwards.
+  await page.addInitScript(() => {
+    for (const name of ['VideoEncoder', 'VideoDecoder', 'AudioEncoder', 'AudioDecoder']) delete (window as unknown as Record<string, unknown>)[name];
+  });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Capture keyframe' }).click();
+  await paintRegion(page, { left: 0.3, right: 0.7, top: 0.3, bottom: 0.6 }, 0.1);
+  // The grey camera turns magenta where painted in the preview.
+  await expect
+    .poll(async () => meanOverPixels(await previewPixels(page, { left: 0.35, right: 0.65, top: 0.35, bottom: 0.55 }), (r, g, b) => (r + b) / 2 - g), {
+      timeout: 120_000,
+      intervals: [2_000]
+    })
+    .toBeGreaterThan(MAGENTA);
+
+  const clicked = Date.now();
+  await page.getByRole('button', { name: 'Record' }).click();
+  await expect(page.getByRole('button', { name: 'Stop recording' })).toBeVisible();
+  await page.waitForTimeout(3_000);
+  let held = 0;
+  const output = await downloadAfter(
+    page,
+    async () => {
+      held = (Date.now() - clicked) / 1000;
+      await page.getByRole('button', { name: 'Stop recording' }).click();
+    },
+    60_000
+  );
+  // Saved straight away: no render step, and nothing left to render.
+  await expect(page.getByRole('progressbar', { name: 'Rendering' })).toHaveCount(0);
+  await expect(page.getByRole('group', { name: 'Recording kept' })).toHaveCount(0);
+  expect(output).toMatch(/\.webm$/);
+  const info = probe(output);
+  const video = info.streams.find((stream) => stream.codec_type === 'video')!;
+  // The preview canvas: the camera's 160×120 (the display never upscales it).
+  expect({ width: video.width, height: video.height }).toEqual({ width: 160, height: 120 });
+  // About 3 s of frames: timestamps from the first to the last packet.
+  const times = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', output])
+    .toString()
+    .split('\n')
+    .map((line) => line.replace(/,$/, '').trim())
+    .filter((line) => line !== '')
+    .map(Number);
+  const span = Math.max(...times) - Math.min(...times);
+  expect(span).toBeGreaterThan(2.3);
+  expect(span).toBeLessThan(held + 0.5);
+  // The file says how long it is (MediaRecorder's own WebM does not: players could not seek it).
+  expect(Number(info.format.duration)).toBeGreaterThan(span);
+  // The recording is stylized: the painted magenta is in its last frame (the camera itself is grey).
+  const rgb = decodeFrame(output, times.length - 1, 160, 120);
+  expect(magentaWhere(rgb, 160, 120, (fx, fy) => fx > 0.35 && fx < 0.65 && fy > 0.35 && fy < 0.55)).toBeGreaterThan(MAGENTA);
+});
+
 test('bad inputs each say what went wrong, and the studio stays usable', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('button', { name: 'Capture keyframe' })).toBeEnabled();

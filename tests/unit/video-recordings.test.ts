@@ -47,4 +47,17 @@ describe('kept recordings', () => {
     expect((await listRecordings()).map((record) => record.id)).toEqual([later.id]);
     expect(await loadRecording(earlier.id)).toBeNull();
   });
+
+  it('remembers a recording of the stylized preview (saved as it is, never rendered again) across a restart', async () => {
+    const preview = await createRecording('video/webm', 1000, true);
+    const camera = await createRecording('video/webm', 2000);
+    await appendChunk(preview.id, 0, new Blob(['p']));
+    await appendChunk(camera.id, 0, new Blob(['c']));
+    await closeRecordingsDb();
+    const kept = await listRecordings();
+    expect(kept.map((record) => [record.id, record.stylized === true])).toEqual([
+      [preview.id, true],
+      [camera.id, false]
+    ]);
+  });
 });

@@ -25,6 +25,8 @@ import type { StudioChange, StudioHost, StyleKeyframe, StyleSnapshot } from './t
 import { m } from '$lib/paraglide/messages';
 import { renderFrame } from '$lib/video/render-frame';
 
+/** The most frames per second a stream of the preview takes (it gets one per stylized frame drawn). */
+const PREVIEW_STREAM_FPS = 30;
 /** Keyframes are captured (and trained on) at this long side; the preview stylizes at this or less. */
 export const KEYFRAME_SIDE = 256;
 /** The most keyframes one style holds. */
@@ -135,6 +137,8 @@ export class Studio implements StudioHost {
   /** Resolves to the worker's API once its backend is up, or null when it could not start (replaced when a lost GPU restarts the engine). */
   private computeReady: Promise<ComputeApi | null>;
   private previewLoop: PreviewLoop | null = null;
+  /** The canvas the preview draws on (recorded where WebCodecs is missing), or null while none is attached. */
+  private previewCanvas: HTMLCanvasElement | null = null;
   private lastWeightsChangeStep = 0;
   /** True while the debug API runs frames through the worker; the preview waits meanwhile. */
   private benchmarking = false;
@@ -369,10 +373,17 @@ export class Studio implements StudioHost {
     });
     loop.start();
     this.previewLoop = loop;
+    this.previewCanvas = canvas;
     return () => {
       loop.stop();
       if (this.previewLoop === loop) this.previewLoop = null;
+      if (this.previewCanvas === canvas) this.previewCanvas = null;
     };
+  }
+
+  /** The preview as it is drawn, as a video stream (stop its track when done), or null without a preview. */
+  previewStream(): MediaStream | null {
+    return this.previewCanvas?.captureStream(PREVIEW_STREAM_FPS) ?? null;
   }
 
   /** Counts down three seconds when asked (the timer), showing the seconds left in `countdown`. */

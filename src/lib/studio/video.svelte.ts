@@ -5,11 +5,13 @@ import { downloadBlob } from './photo';
 import { StorageFullError, isQuotaError } from '$lib/storage/errors';
 import { VideoError, videoMessage } from '$lib/video/errors';
 import { m } from '$lib/paraglide/messages';
-import { chooseOutput } from '$lib/video/output';
+import { browserEncoders, chooseOutput } from '$lib/video/output';
 import { probeVideo, type VideoInfo } from '$lib/video/probe';
 import { CameraRecorder, microphoneTrack } from '$lib/video/recorder';
+import { stopStream } from '$lib/camera/camera';
 import { deleteRecording, listRecordings, loadRecording, type RecordingRecord } from '$lib/video/recordings';
 import { renderVideo, type RenderProgress } from '$lib/video/render';
+import { withDuration } from '$lib/video/remux';
 import { frameIndexAt, renderSize, seekTimeOf } from '$lib/video/timing';
 
 /** Recordings render at most this long side (the camera's resolution up to 1280). */
@@ -64,6 +66,8 @@ export class VideoStudio {
   private objectUrl: string | null = null;
   private abort: AbortController | null = null;
   private recordTimer: ReturnType<typeof setInterval> | undefined;
+  /** The stream of the preview being recorded (where WebCodecs is missing), stopped with the recording. */
+  private previewCapture: MediaStream | null = null;
   private seeking: Promise<void> = Promise.resolve();
 
   constructor(private readonly studio: Studio) {}
@@ -189,18 +193,35 @@ export class VideoStudio {
     if (wasPlaying) await this.play();
   }
 
+  /**
+   * Whether "Record" records the stylized preview as it plays instead of the camera: where WebCodecs is
+   * missing nothing can render a recording afterwards (MediaRecorder is the only encoder there).
+   */
+  get recordsPreview(): boolean {
+    return !browserEncoders.webCodecs;
+  }
+
   /** Starts recording the camera (with the microphone when the person allows it); the preview keeps running. */
   async startRecording(): Promise<void> {
     const camera = this.studio.cameraStream;
     if (!camera || this.recording || this.rendering) return;
+    const preview = this.recordsPreview ? this.studio.previewStream() : null;
+    if (this.recordsPreview && !preview) return;
     const microphone = await microphoneTrack();
     try {
-      this.recording = await CameraRecorder.start(camera, microphone, (error) => {
-        toaster.error(messageFor(error));
-        void this.stopRecording();
-      });
+      this.recording = await CameraRecorder.start(
+        preview ?? camera,
+        microphone,
+        (error) => {
+          toaster.error(messageFor(error));
+          void this.stopRecording();
+        },
+        preview !== null
+      );
+      this.previewCapture = preview;
     } catch (error) {
       microphone?.stop();
+      stopStream(preview);
       toaster.error(isQuotaError(error) || error instanceof StorageFullError ? videoMessage('storage-full') : messageFor(error));
       return;
     }
@@ -209,7 +230,7 @@ export class VideoStudio {
     this.recordTimer = setInterval(() => (this.recordedSeconds = (performance.now() - started) / 1000), 250);
   }
 
-  /** Stops recording; the kept recording is then rendered with the current style. */
+  /** Stops recording; the kept recording is then rendered with the current style (or saved, when it is the stylized preview). */
   async stopRecording(): Promise<void> {
     const recorder = this.recording;
     if (!recorder) return;
@@ -221,15 +242,27 @@ export class VideoStudio {
     } catch {
       // The storage error was already shown when it happened.
       return;
+    } finally {
+      stopStream(this.previewCapture);
+      this.previewCapture = null;
     }
     await this.renderRecording(record);
   }
 
-  /** Renders kept recording `record` at the camera's resolution (at most 1280 px); it is deleted once rendered. */
+  /**
+   * Renders kept recording `record` at the camera's resolution (at most 1280 px); a recording of the
+   * stylized preview is saved as it is. Either is deleted once saved.
+   */
   async renderRecording(record: RecordingRecord): Promise<void> {
     if (this.rendering) return;
     const blob = await loadRecording(record.id);
     if (!blob) {
+      await this.findKeptRecordings();
+      return;
+    }
+    if (record.stylized) {
+      this.save(await withDuration(blob), blob.type.includes('mp4') ? 'mp4' : 'webm');
+      await deleteRecording(record.id);
       await this.findKeptRecordings();
       return;
     }
@@ -284,10 +317,7 @@ export class VideoStudio {
       const rendered = await this.studio.withRenderer((stylize) =>
         renderVideo(file, { stylize, maxSide, totalFrames, kind, signal, onProgress: (progress) => (this.progress = progress) })
       );
-      const name = videoFileName(new Date(), rendered.extension);
-      this.lastRender = { blob: rendered.blob, name };
-      downloadBlob(rendered.blob, name);
-      toaster.info(m.video_saved({ name }));
+      this.save(rendered.blob, rendered.extension);
       return true;
     } catch (error) {
       toaster.error(messageFor(error));
@@ -298,11 +328,20 @@ export class VideoStudio {
     }
   }
 
+  /** Downloads a finished video and keeps it for "Download video" and Share. */
+  private save(blob: Blob, extension: string): void {
+    const name = videoFileName(new Date(), extension);
+    this.lastRender = { blob, name };
+    downloadBlob(blob, name);
+    toaster.info(m.video_saved({ name }));
+  }
+
   /** Stops recording, rendering and playback. */
   destroy(): void {
     this.abort?.abort();
     clearInterval(this.recordTimer);
     void this.recording?.stop().catch(() => undefined);
+    stopStream(this.previewCapture);
     this.closeFile();
   }
 }

@@ -1,5 +1,5 @@
-// Recording the camera: MediaRecorder on the camera's video (plus the microphone when allowed), every
-// chunk stored as it arrives (recordings.ts).
+// Recording the camera: MediaRecorder on the camera's video (or, where WebCodecs is missing, on the
+// stylized preview) plus the microphone when allowed, every chunk stored as it arrives (recordings.ts).
 import { appendChunk, createRecording, deleteRecording, markStopped, type RecordingRecord } from './recordings';
 
 /** How often MediaRecorder hands over a chunk, in milliseconds (what a crash can lose at most). */
@@ -52,12 +52,15 @@ export class CameraRecorder {
     this.finished = new Promise((resolve) => recorder.addEventListener('stop', () => resolve(), { once: true }));
   }
 
-  /** Starts recording `camera`'s video and `microphone` (if any) into a new stored recording. */
-  static async start(camera: MediaStream, microphone: MediaStreamTrack | null, onStorageError: (error: unknown) => void): Promise<CameraRecorder> {
+  /**
+   * Starts recording `video`'s video track and `microphone` (if any) into a new stored recording;
+   * `stylized`: `video` is the stylized preview, so the recording is kept as the result.
+   */
+  static async start(video: MediaStream, microphone: MediaStreamTrack | null, onStorageError: (error: unknown) => void, stylized = false): Promise<CameraRecorder> {
     const mimeType = recordingMimeType();
-    const stream = new MediaStream([...camera.getVideoTracks(), ...(microphone ? [microphone] : [])]);
+    const stream = new MediaStream([...video.getVideoTracks(), ...(microphone ? [microphone] : [])]);
     const mediaRecorder = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);
-    const record = await createRecording(mediaRecorder.mimeType || mimeType || 'video/webm');
+    const record = await createRecording(mediaRecorder.mimeType || mimeType || 'video/webm', Date.now(), stylized);
     const recorder = new CameraRecorder(record, mediaRecorder, microphone, onStorageError);
     mediaRecorder.start(CHUNK_MS);
     return recorder;

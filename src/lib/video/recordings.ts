@@ -1,5 +1,7 @@
-// Raw camera recordings kept in IndexedDB chunk by chunk as they arrive, so a closed tab loses nothing;
-// a recording stays until it is rendered or discarded. Its own database: the styles' schema is untouched.
+// Recordings kept in IndexedDB chunk by chunk as they arrive, so a closed tab loses nothing: the raw
+// camera (rendered with the style afterwards), or where WebCodecs is missing the stylized preview
+// itself. A recording stays until it is rendered (or saved) or discarded. Its own database: the
+// styles' schema is untouched.
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { mapQuotaErrors } from '$lib/storage/errors';
 
@@ -17,6 +19,11 @@ export interface RecordingRecord {
   bytes: number;
   /** False until "Stop recording" (a recording cut short by a closed tab stays false). */
   stopped: boolean;
+  /**
+   * True when the stylized preview was recorded (browsers without WebCodecs): the file is the result
+   * and is saved as it is. Absent on raw camera recordings, which are rendered with the style.
+   */
+  stylized?: boolean;
 }
 
 /** One chunk of a recording, in the order MediaRecorder delivered it. */
@@ -51,8 +58,9 @@ export async function closeRecordingsDb(): Promise<void> {
 }
 
 /** Starts a new, empty recording; resolves to its record. Throws StorageFullError when there is no room. */
-export async function createRecording(mimeType: string, now = Date.now()): Promise<RecordingRecord> {
+export async function createRecording(mimeType: string, now = Date.now(), stylized = false): Promise<RecordingRecord> {
   const record: RecordingRecord = { id: `rec-${now}-${Math.random().toString(36).slice(2, 8)}`, mimeType, started: now, bytes: 0, stopped: false };
+  if (stylized) record.stylized = true;
   await mapQuotaErrors(async () => (await database()).put('recordings', record));
   return record;
 }
