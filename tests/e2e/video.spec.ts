@@ -80,6 +80,28 @@ async function downloadAfter(page: Page, start: () => Promise<void>, timeout: nu
   return file;
 }
 
+/**
+ * Records for 3 s, clicks Stop recording, runs `afterStop` and waits up to `timeout` ms for the
+ * download; `held` is the time between the two clicks in seconds (a loaded machine is slow to click).
+ */
+async function recordThreeSeconds(page: Page, afterStop: () => Promise<void>, timeout: number): Promise<{ output: string; held: number }> {
+  const clicked = Date.now();
+  await page.getByRole('button', { name: 'Record' }).click();
+  await expect(page.getByRole('button', { name: 'Stop recording' })).toBeVisible();
+  await page.waitForTimeout(3_000);
+  let held = 0;
+  const output = await downloadAfter(
+    page,
+    async () => {
+      held = (Date.now() - clicked) / 1000;
+      await page.getByRole('button', { name: 'Stop recording' }).click();
+      await afterStop();
+    },
+    timeout
+  );
+  return { output, held };
+}
+
 test.beforeAll(() => mkdirSync(ARTIFACTS, { recursive: true }));
 test.beforeEach(({ page }) => skipGuide(page));
 
@@ -158,20 +180,9 @@ test('recording the camera for 3 s renders an MP4 of about 3 s', async ({ page }
   // Rendering needs a style: wait for the first stylized preview frame.
   await expect(page.getByText(/^Stylized/)).toBeVisible({ timeout: 120_000 });
 
-  const clicked = Date.now();
-  await page.getByRole('button', { name: 'Record' }).click();
-  await expect(page.getByRole('button', { name: 'Stop recording' })).toBeVisible();
-  await page.waitForTimeout(3_000);
-  let held = 0;
-  const output = await downloadAfter(
-    page,
-    async () => {
-      held = (Date.now() - clicked) / 1000;
-      await page.getByRole('button', { name: 'Stop recording' }).click();
-      await expect(page.getByRole('progressbar', { name: 'Rendering' })).toBeVisible();
-    },
-    240_000
-  );
+  const { output, held } = await recordThreeSeconds(page, async () => {
+    await expect(page.getByRole('progressbar', { name: 'Rendering' })).toBeVisible();
+  }, 240_000);
   const info = probe(output);
   const video = info.streams.find((stream) => stream.codec_type === 'video')!;
   // The camera's own resolution (under the 1280 px cap).
@@ -200,19 +211,7 @@ test('without WebCodecs, Record saves the stylized preview as it plays', async (
     })
     .toBeGreaterThan(MAGENTA);
 
-  const clicked = Date.now();
-  await page.getByRole('button', { name: 'Record' }).click();
-  await expect(page.getByRole('button', { name: 'Stop recording' })).toBeVisible();
-  await page.waitForTimeout(3_000);
-  let held = 0;
-  const output = await downloadAfter(
-    page,
-    async () => {
-      held = (Date.now() - clicked) / 1000;
-      await page.getByRole('button', { name: 'Stop recording' }).click();
-    },
-    60_000
-  );
+  const { output, held } = await recordThreeSeconds(page, async () => {}, 60_000);
   // Saved straight away: no render step, and nothing left to render.
   await expect(page.getByRole('progressbar', { name: 'Rendering' })).toHaveCount(0);
   await expect(page.getByRole('group', { name: 'Recording kept' })).toHaveCount(0);
@@ -232,7 +231,7 @@ test('without WebCodecs, Record saves the stylized preview as it plays', async (
   expect(span).toBeGreaterThan(2.3);
   expect(span).toBeLessThan(held + 0.5);
   // The file says how long it is (MediaRecorder's own WebM does not: players could not seek it).
-  expect(Number(info.format.duration)).toBeGreaterThan(span);
+  expect(Number(info.format.duration)).toBeGreaterThanOrEqual(span);
   // The recording is stylized: the painted magenta is in its last frame (the camera itself is grey).
   const rgb = decodeFrame(output, times.length - 1, 160, 120);
   expect(magentaWhere(rgb, 160, 120, (fx, fy) => fx > 0.35 && fx < 0.65 && fy > 0.35 && fy < 0.55)).toBeGreaterThan(MAGENTA);

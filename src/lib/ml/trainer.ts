@@ -336,8 +336,11 @@ export async function trainWithin(budget: TrainBudget, step: () => Promise<Train
   return last;
 }
 
-/** Resolves after pending macrotasks (timers, worker messages) had a chance to run. */
-function yieldToEventLoop(): Promise<void> {
+/**
+ * Resolves after pending macrotasks (timers, worker messages) had a chance to run: a message to
+ * itself, which setTimeout would clamp to 4 ms once nested.
+ */
+export function yieldToEventLoop(): Promise<void> {
   if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
   return new Promise((resolve) => {
     const channel = new MessageChannel();

@@ -1,19 +1,5 @@
 // A queue of one for a worker's frames: its canvases and stroke tracking serve one frame at a time.
-
-/**
- * Resolves once the messages already waiting for this worker have been handled: a macrotask (a
- * message to itself), which setTimeout would clamp to 4 ms once nested.
- */
-export function afterWaitingMessages(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
+import { yieldToEventLoop } from '$lib/ml/trainer';
 
 /**
  * Runs pieces of work one after another in the order they came, each once the one before it has
@@ -33,7 +19,7 @@ export class OneAtATime {
   run<T>(work: () => Promise<T>): Promise<T> {
     this.pending += 1;
     const result = this.tail
-      .then(afterWaitingMessages)
+      .then(yieldToEventLoop)
       .then(work)
       .finally(() => (this.pending -= 1));
     this.tail = result.catch(() => {});
