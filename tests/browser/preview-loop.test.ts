@@ -1,5 +1,6 @@
-// The live preview's drawing: a stylized frame is drawn once, not at the display's refresh rate (the
-// cores it would spend are the workers'), and the compare gesture still switches between the two.
+// The live preview's drawing: a stylized frame is drawn once, and a camera frame once per frame the
+// camera presents, not at the display's refresh rate (the cores it would spend are the workers'); the
+// compare gesture still switches between the two.
 import { describe, expect, it } from 'vitest';
 import { PreviewLoop } from '../../src/lib/studio/preview';
 import type { StylizedFrame } from '../../src/lib/worker/api';
@@ -69,6 +70,73 @@ describe('PreviewLoop', () => {
     expect(red()).toEqual([255, 0, 0]);
     expect(drawn.filter((image) => image === styled)).toHaveLength(2);
     loop.stop();
+    canvas.remove();
+  });
+
+  it('draws the camera once per frame it presents', async () => {
+    // A camera whose picture changes only when the test paints it.
+    const scene = document.createElement('canvas');
+    scene.width = 64;
+    scene.height = 48;
+    const painter = scene.getContext('2d')!;
+    const paint = (colour: string) => {
+      painter.fillStyle = colour;
+      painter.fillRect(0, 0, 64, 48);
+    };
+    paint('rgb(0, 255, 0)');
+    const stream = scene.captureStream(0);
+    const camera = document.createElement('video');
+    camera.muted = true;
+    camera.srcObject = stream;
+    document.body.append(camera);
+    const track = stream.getVideoTracks()[0] as MediaStreamTrack & { requestFrame(): void };
+    const presented = () => new Promise<void>((resolve) => camera.requestVideoFrameCallback(() => resolve()));
+    // play() resolves once a frame is there, and a captureStream(0) track has one only when asked.
+    const first = presented();
+    const playing = camera.play();
+    track.requestFrame();
+    await playing;
+    await first;
+
+    const canvas = document.createElement('canvas');
+    canvas.style.width = '64px';
+    canvas.style.height = '48px';
+    document.body.append(canvas);
+    const loop = new PreviewLoop(canvas, {
+      source: () => camera,
+      mirrored: () => false,
+      showOriginal: () => false,
+      stylizing: () => false,
+      stylize: () => Promise.resolve(null),
+      maxInFlight: () => 1,
+      onFrame: () => {},
+      fixedSide: 64
+    });
+    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    let draws = 0;
+    const drawImage = context.drawImage.bind(context) as (...args: unknown[]) => void;
+    context.drawImage = ((...args: unknown[]) => {
+      if (args[0] === camera) draws += 1;
+      drawImage(...args);
+    }) as typeof context.drawImage;
+    const centre = () => Array.from(context.getImageData(32, 24, 1, 1).data.slice(0, 3));
+
+    loop.start();
+    await animationFrames(20);
+    expect(draws).toBe(1);
+    expect(centre()).toEqual([0, 255, 0]);
+
+    // A new camera frame is drawn.
+    paint('rgb(255, 255, 0)');
+    const next = presented();
+    track.requestFrame();
+    await next;
+    await animationFrames(5);
+    expect(draws).toBe(2);
+    expect(centre()).toEqual([255, 255, 0]);
+    loop.stop();
+    stream.getTracks().forEach((t) => t.stop());
+    camera.remove();
     canvas.remove();
   });
 });

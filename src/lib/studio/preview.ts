@@ -75,6 +75,10 @@ export class PreviewLoop {
   private stylized: StylizedFrame | null = null;
   /** The stylized image now on the canvas (null: the camera is). */
   private drawnImage: ImageBitmap | null = null;
+  /** The camera frame now on the canvas (null: a stylized one is, or the source cannot count its frames). */
+  private drawnCamera: { source: FrameSource; frame: number; mirrored: boolean } | null = null;
+  /** Frames each video source presented since start (requestVideoFrameCallback), to draw each once. */
+  private presented = new WeakMap<HTMLVideoElement, number>();
   /** Sequence number of the frame on screen: a frame that comes back after a newer one is dropped. */
   private shownSequence = -1;
   private nextSequence = 0;
@@ -103,6 +107,9 @@ export class PreviewLoop {
   start(): void {
     if (this.running) return;
     this.running = true;
+    // Callbacks of an earlier run stopped with it: count afresh.
+    this.presented = new WeakMap();
+    this.drawnCamera = null;
     const tick = () => {
       if (!this.running) return;
       this.draw();
@@ -147,10 +154,38 @@ export class PreviewLoop {
       this.drawnImage = this.stylized.image;
       this.firstDrawn.stylized ??= performance.now();
     } else {
-      drawFrame(this.context, source, this.deps.mirrored());
+      // The camera likewise, once per frame it presents (about 30 a second, not the display's 60–120).
+      const frame = this.presentedFrame(source);
+      const mirrored = this.deps.mirrored();
+      const drawn = this.drawnCamera;
+      if (!resized && frame !== null && drawn?.source === source && drawn.frame === frame && drawn.mirrored === mirrored) return;
+      drawFrame(this.context, source, mirrored);
       this.drawnImage = null;
+      this.drawnCamera = frame === null ? null : { source, frame, mirrored };
       this.firstDrawn.camera ??= performance.now();
+      return;
     }
+    this.drawnCamera = null;
+  }
+
+  /**
+   * How many frames `source` has presented since the loop started (a photo: always 0), or null where
+   * the browser cannot tell (no requestVideoFrameCallback): then it is drawn on every animation frame.
+   */
+  private presentedFrame(source: FrameSource): number | null {
+    if (!(source instanceof HTMLVideoElement)) return 0;
+    if (typeof source.requestVideoFrameCallback !== 'function') return null;
+    const counted = this.presented.get(source);
+    if (counted !== undefined) return counted;
+    const presented = this.presented;
+    const onFrame = () => {
+      if (!this.running || this.presented !== presented) return;
+      presented.set(source, (presented.get(source) ?? 0) + 1);
+      source.requestVideoFrameCallback(onFrame);
+    };
+    presented.set(source, 0);
+    source.requestVideoFrameCallback(onFrame);
+    return 0;
   }
 
   /** The canvas's long side in device pixels (never above the source's: fitLongSide does not upscale). */
