@@ -1,5 +1,6 @@
-// The stylizing worker's frame queue: frames run one at a time in order, and a message that arrives
-// while a frame runs (new weights, a new painting) applies to the very next frame.
+// The stylizing worker's frame queue: frames run one at a time in order, a message that arrives while a
+// frame runs (new weights, a new painting) applies to the very next frame, and a new painting's echo
+// runs right after the frame in hand.
 import { describe, expect, it } from 'vitest';
 import { OneAtATime } from '../../src/lib/worker/one-at-a-time';
 
@@ -27,6 +28,22 @@ describe('OneAtATime', () => {
     const results = await Promise.all([piece('a', 20), piece('b', 1), piece('c', 5)]);
     expect(results).toEqual(['a', 'b', 'c']);
     expect(log).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
+    expect(queue.busy).toBe(false);
+  });
+
+  it('runs a piece queued with runNext right after the one running, ahead of those waiting', async () => {
+    const queue = new OneAtATime();
+    const log: string[] = [];
+    const piece = (name: string) => async () => {
+      log.push(name);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    const frames = [queue.run(piece('frame 1')), queue.run(piece('frame 2')), queue.run(piece('frame 3'))];
+    // Once frame 1 runs, an echo is asked for.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(log).toEqual(['frame 1']);
+    await Promise.all([...frames, queue.runNext(piece('echo'))]);
+    expect(log).toEqual(['frame 1', 'echo', 'frame 2', 'frame 3']);
     expect(queue.busy).toBe(false);
   });
 

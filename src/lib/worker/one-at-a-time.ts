@@ -2,12 +2,14 @@
 import { yieldToEventLoop } from '$lib/ml/trainer';
 
 /**
- * Runs pieces of work one after another in the order they came, each once the one before it has
- * settled. Before each piece, the messages waiting for the worker go first: new weights or a new
- * painting that arrived while the frame before ran apply to this frame, not to the next one.
+ * Runs pieces of work one after another in the order they came (`runNext` jumps the queue), each once
+ * the one before it has settled. Before each piece, the messages waiting for the worker go first: new
+ * weights or a new painting that arrived while the frame before ran apply to this frame, not to the
+ * next one.
  */
 export class OneAtATime {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly waiting: (() => Promise<void>)[] = [];
+  private draining: Promise<void> | null = null;
   private pending = 0;
 
   /** Whether a piece of work is running or waiting (checked synchronously, e.g. before reading tfjs memory). */
@@ -17,17 +19,43 @@ export class OneAtATime {
 
   /** Runs `work` after every piece queued before it. */
   run<T>(work: () => Promise<T>): Promise<T> {
-    this.pending += 1;
-    const result = this.tail
-      .then(yieldToEventLoop)
-      .then(work)
-      .finally(() => (this.pending -= 1));
-    this.tail = result.catch(() => {});
-    return result;
+    return this.enqueue(work, false);
+  }
+
+  /** Runs `work` next: after the piece running now, ahead of every piece waiting. */
+  runNext<T>(work: () => Promise<T>): Promise<T> {
+    return this.enqueue(work, true);
   }
 
   /** Resolves once nothing is running or waiting. */
   async idle(): Promise<void> {
-    while (this.pending > 0) await this.tail;
+    while (this.draining) await this.draining;
+  }
+
+  private enqueue<T>(work: () => Promise<T>, first: boolean): Promise<T> {
+    this.pending += 1;
+    return new Promise<T>((resolve, reject) => {
+      const piece = async () => {
+        try {
+          const value = await work();
+          this.pending -= 1;
+          resolve(value);
+        } catch (error) {
+          this.pending -= 1;
+          reject(error);
+        }
+      };
+      if (first) this.waiting.unshift(piece);
+      else this.waiting.push(piece);
+      this.draining ??= this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.waiting.length > 0) {
+      await yieldToEventLoop();
+      await this.waiting.shift()!();
+    }
+    this.draining = null;
   }
 }
