@@ -9,6 +9,8 @@ import type { RgbaImage } from '../../src/lib/ml/types';
 import { halveImage } from './support/images';
 
 // The GPU-resident preview adds the stroke layer with tensor ops; it must show what the CPU path shows.
+// A new stroke shows at once: on the next frame without a pass over the keyframe, and on the last
+// frame again (its echo) without any pass at all.
 
 /** A smooth scene with detail at a few scales, moved by a shift of (dx, dy) pixels. */
 function scene(width: number, height: number, dx = 0, dy = 0): RgbaImage {
@@ -163,6 +165,48 @@ describe('stroke layer on tensors', () => {
     expect(passes).toBe(2);
     frameTensor.dispose();
     gpu.dispose();
+    generator.dispose();
+  });
+
+  it('echoes a new stroke on the last frame where it moved to, with no pass of the network', async () => {
+    const generator = createGenerator({ ...NETWORKS.mobile, name: 'layered', strokeLayer: { threshold: 60 } } as NetworkConfig, 3);
+    let passes = 0;
+    const apply = generator.apply.bind(generator);
+    generator.apply = (...args: Parameters<typeof apply>) => {
+      passes += 1;
+      return apply(...args);
+    };
+    const input = scene(128, 96);
+    const painted = (rows: [number, number]) => {
+      const painting = { ...input, data: input.data.slice() };
+      for (let y = rows[0]; y < rows[1]; y++) for (let x = 24; x < 96; x++) painting.data.set([255, 0, 255], (y * 128 + x) * 4);
+      return { input, styled: painting };
+    };
+    const isMagenta = (data: ArrayLike<number>, x: number, y: number) => {
+      const at = (y * 128 + x) * 4;
+      return data[at] > 200 && data[at + 1] < 70 && data[at + 2] > 200;
+    };
+    const live = new LiveStylizer();
+    // Nothing stylized yet: nothing to echo.
+    expect(await live.restroke(generator, painted([20, 26]), 1)).toBeNull();
+
+    // The camera moved by (6, 9) since the keyframe.
+    const frame = scene(128, 96, 6, 9);
+    const shown = await live.stylize(generator, painted([20, 26]), frame, 1);
+    passes = 0;
+    const echo = await live.restroke(generator, painted([50, 56]), 1);
+    expect(passes).toBe(0);
+    expect(echo).not.toBeNull();
+    // The new bar where the motion puts it (rows 59–64), the old one gone, the rest of the frame as shown.
+    expect(isMagenta(echo!.data, 60, 61)).toBe(true);
+    expect(isMagenta(echo!.data, 60, 32)).toBe(false);
+    expect(isMagenta(shown.data, 60, 32)).toBe(true);
+    expect(Array.from(echo!.data.slice(0, 4 * 128 * 10))).toEqual(Array.from(shown.data.slice(0, 4 * 128 * 10)));
+
+    // Another keyframe's painting cannot be echoed on a frame tracked from this one.
+    const other = { input: scene(128, 96, 30, 0), styled: painted([50, 56]).styled };
+    expect(await live.restroke(generator, other, 1)).toBeNull();
+    live.dispose();
     generator.dispose();
   });
 });

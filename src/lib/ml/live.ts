@@ -30,6 +30,8 @@ export class LiveStylizer {
   /** The same two on the backend, for frames that stay on the GPU. */
   private reconstructionTensor: Reconstruction<tf.Tensor3D> | null = null;
   private residual: { reconstruction: Reconstruction<tf.Tensor3D>; painting: RgbaImage; tensor: tf.Tensor3D } | null = null;
+  /** The last frame's network output and motion (frames stylized on the CPU side), for `restroke`. */
+  private lastFrame: { generator: Generator; keyframe: RgbaImage; network: RgbaImage; motion: Affine } | null = null;
   /** Milliseconds the last frame spent outside the network: tracking, guide, stroke layer (not its rebuilds). */
   overheadMs = 0;
 
@@ -49,6 +51,7 @@ export class LiveStylizer {
   async stylizeParts(generator: Generator, keyframe: KeyframeExample | undefined, frame: RgbaImage, step: number): Promise<{ network: RgbaImage; output: RgbaImage }> {
     const { guide, strokeLayer } = generator.config;
     this.overheadMs = 0;
+    this.lastFrame = null;
     const alone = (image: RgbaImage) => ({ network: image, output: image });
     if (!guide && !strokeLayer) return alone(await stylize(generator, frame));
     const reference = keyframe ? this.referenceFor(generator, keyframe.input) : null;
@@ -66,7 +69,23 @@ export class LiveStylizer {
     const layerStarted = performance.now();
     const output = applyStrokeLayer(network, layer, motion);
     this.overheadMs += performance.now() - layerStarted;
+    this.lastFrame = { generator, keyframe: keyframe!.input, network, motion };
     return { network, output };
+  }
+
+  /**
+   * The last frame again, with the strokes of `keyframe`'s painting as it is now: its network output
+   * and motion are kept, only the stroke layer is rebuilt, so a new stroke shows without another pass
+   * of the network over a frame. Null when the last frame carried no strokes, came from other weights'
+   * network or another keyframe, or stayed on the GPU.
+   */
+  async restroke(generator: Generator, keyframe: KeyframeExample | undefined, step: number): Promise<RgbaImage | null> {
+    const last = this.lastFrame;
+    const { strokeLayer } = generator.config;
+    if (!last || !keyframe || !strokeLayer || last.generator !== generator || last.keyframe !== keyframe.input) return null;
+    const reference = this.referenceFor(generator, keyframe.input);
+    const layer = await this.strokeLayerFor(generator, keyframe, reference, step, strokeLayer.threshold);
+    return applyStrokeLayer(last.network, layer, last.motion);
   }
 
   /**
@@ -118,6 +137,7 @@ export class LiveStylizer {
   stylizeTensor(generator: Generator, keyframe: KeyframeExample | undefined, frame: tf.Tensor3D, small: RgbaImage, step: number): tf.Tensor3D {
     const { guide, strokeLayer } = generator.config;
     if (guide) throw new Error('Guided networks are stylized through stylize(), which draws their guide');
+    this.lastFrame = null;
     const reference = strokeLayer && keyframe ? this.referenceFor(generator, keyframe.input) : null;
     const [, width] = frame.shape;
     if (!reference) return stylizeTensor(generator, frame);
@@ -132,6 +152,7 @@ export class LiveStylizer {
 
   /** Frees the tensors kept between frames. */
   dispose(): void {
+    this.lastFrame = null;
     this.residual?.tensor.dispose();
     this.residual = null;
     this.reconstructionTensor?.image.dispose();
