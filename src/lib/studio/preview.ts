@@ -209,6 +209,19 @@ export class PreviewLoop {
       .finally(() => (this.inFlight -= 1));
   }
 
+  /**
+   * Shows `echo` (the frame on screen again with new strokes: ComputeApi.echoStrokes) in its place until
+   * the next stylized frame comes; it is no new frame, so the frame rate and working side ignore it.
+   */
+  showEcho(echo: StylizedFrame): void {
+    if (!this.running || !this.stylized) {
+      echo.image.close();
+      return;
+    }
+    this.stylized.image.close();
+    this.stylized = echo;
+  }
+
   private accept(result: StylizedFrame | null, sequence: number): void {
     if (!result) {
       this.retryAt = performance.now() + IDLE_RETRY_MS;

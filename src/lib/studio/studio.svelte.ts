@@ -521,12 +521,22 @@ export class Studio implements StudioHost {
       const maskCopy = mask ? copyImage(mask) : null;
       const buffers = [paintingCopy.data.buffer, ...(maskCopy ? [maskCopy.data.buffer] : [])];
       const at = performance.now();
-      const step = await api.updatePainting(index, Comlink.transfer(paintingCopy, buffers), maskCopy);
+      const updated = api.updatePainting(index, Comlink.transfer(paintingCopy, buffers), maskCopy);
+      void this.echoStrokes(api);
+      const step = await updated;
       this.pendingLatency = { at, step };
     } else {
       return;
     }
     this.govern({ type: 'painting-changed', painted: this.paintedCount > 0 });
+  }
+
+  /** Shows the new strokes on the frame on screen at once, where the engine can (ComputeApi.echoStrokes). */
+  private async echoStrokes(api: ComputeApi): Promise<void> {
+    const echo = await api.echoStrokes().catch(() => null);
+    if (!echo) return;
+    if (this.previewLoop) this.previewLoop.showEcho(echo);
+    else echo.image.close();
   }
 
   /** Applies a training event and starts or pauses the worker to match. */

@@ -105,6 +105,12 @@ export interface ComputeApi {
   pauseTraining(): Promise<void>;
   /** Stylizes one frame (transferred) at its own size; null when there are no weights yet or it was superseded. */
   stylize(frame: ImageBitmap): Promise<StylizedFrame | null>;
+  /**
+   * Call right after `updatePainting`: the last stylized frame again with the new painting's strokes,
+   * made before the next frame and without a pass of the network, so a stroke shows a frame sooner.
+   * Null where it cannot be made (GPU-resident frames, the single-worker engine) or one is already waiting.
+   */
+  echoStrokes(): Promise<StylizedFrame | null>;
   /** The current weights as `.lbw` bytes, or null before any training. */
   exportWeights(): Promise<Uint8Array | null>;
   /** Replaces the network with saved `.lbw` weights (training continues from them). */
@@ -165,6 +171,8 @@ export interface StylizerApi {
   stylize(frame: ImageBitmap): Promise<StylizedFrame | null>;
   /** The first painted keyframe, which frames are tracked from and whose strokes they carry (null: none). */
   setReference(keyframe: WorkerKeyframe | null): Promise<void>;
+  /** ComputeApi.echoStrokes: runs right after the frame in hand, ahead of the frames waiting. */
+  echoStrokes(): Promise<StylizedFrame | null>;
   /** Saved weights (a preset, a session): used at once; handoffs of other generations are ignored. */
   loadWeights(bytes: Uint8Array, generation: number): Promise<void>;
   reset(generation: number): Promise<void>;

@@ -67,6 +67,7 @@ function startSingleWorker(): ComputeWorker {
     startTraining: (onProgress) => remote.startTraining(onProgress),
     pauseTraining: () => remote.pauseTraining(),
     stylize: (frame) => remote.stylize(frame),
+    echoStrokes: () => remote.echoStrokes(),
     exportWeights: () => remote.exportWeights(),
     loadWeights: (bytes) => remote.loadWeights(bytes),
     reset: () => remote.reset(),
@@ -182,6 +183,8 @@ function startParallelEngine(): ComputeWorker {
       trainingPaused = true;
     },
     stylize,
+    // Posted after updatePainting's setReference on the same port, so the echo has the new painting.
+    echoStrokes: () => stylizer.echoStrokes(),
     exportWeights: () => trainer.exportWeights(),
     async loadWeights(bytes) {
       generation += 1;

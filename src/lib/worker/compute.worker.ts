@@ -208,6 +208,11 @@ const api: ComputeApi = {
     }
   },
 
+  // The single-worker engine is kept as it was, for the bench's comparison: strokes show with the next frame.
+  async echoStrokes() {
+    return null;
+  },
+
   async exportWeights() {
     return trainer ? await trainer.snapshot() : loadedWeights;
   },

@@ -112,6 +112,17 @@ export class FrameStylizer {
   }
 
   /**
+   * The last preview frame again with the strokes of the painting as it is now, without a pass of the
+   * network (LiveStylizer.restroke); null where that cannot be done (GPU-resident frames among them).
+   */
+  async restroke(step: number): Promise<ImageBitmap | null> {
+    const generator = this.generator;
+    if (!generator) return null;
+    const output = await this.live.restroke(generator, this.reference, step);
+    return output && bitmapOf(output);
+  }
+
+  /**
    * Stylizes `frame` (closed here) at its own, full size (src/lib/ml/fullsize.ts), on the CPU side of
    * the backend: the network runs at the working size, the upsampling in TypeScript.
    */

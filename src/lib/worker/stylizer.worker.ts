@@ -16,6 +16,8 @@ let generation = 0;
 /** Preview and full-size frames, stylized one at a time. */
 const frames = new OneAtATime();
 let weightsError: string | null = null;
+/** Whether an echo of new strokes waits for the frame in hand (one is enough: it takes the newest painting). */
+let echoWaiting = false;
 /** The bytes of the weights in use, kept so they outlive a lost GPU device. */
 let kept: SurvivingWeights | null = null;
 
@@ -75,6 +77,20 @@ const api: StylizerApi = {
   // Frames queue here one behind the other (the page keeps at most two in flight), so the worker
   // goes straight from one frame to the next instead of waiting for the page to send one.
   stylize: (frame) => oneAtATime(frame, (ready) => stylizer.stylize(ready, weightsStep)),
+
+  async echoStrokes() {
+    if (echoWaiting) return null;
+    echoWaiting = true;
+    return frames.runNext(async () => {
+      echoWaiting = false;
+      const started = performance.now();
+      const step = weightsStep;
+      const image = await stylizer.restroke(step);
+      if (!image) return null;
+      const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step, lane: 'preview' };
+      return Comlink.transfer(result, [image]);
+    });
+  },
 
   async setReference(keyframe) {
     stylizer.setReference(keyframe ? { input: keyframe.input, styled: keyframe.painting! } : undefined);
