@@ -1,7 +1,8 @@
 // The stylizing worker's frame path on WebGPU (SwiftShader): the frame goes in as an ImageBitmap and
 // comes out as one with no readback to the CPU. Headless Chromium on SwiftShader cannot present a
 // WebGPU canvas (it stays blank and reading it back fails), so the pixels are checked only where it
-// can; the start-up check sees that and the preview falls back to reading frames back.
+// can; the start-up check sees that and the preview falls back to reading frames back. A new
+// stroke's echo (the last frame with the new painting) stays on the GPU too.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/lib/ml/backend';
 import { NETWORKS, type NetworkConfig } from '../../src/lib/ml/config';
@@ -88,6 +89,38 @@ describe('GPU-resident preview frames', () => {
       // Where canvases work, the painted bar is on the frame.
       const at = (x: number, y: number) => [...shown.subarray((y * WIDTH + x) * 4, (y * WIDTH + x) * 4 + 3)];
       const [r, g, b] = at(20, 13);
+      expect(r > 200 && g < 70 && b > 200, `pixel ${[r, g, b]}`).toBe(true);
+    }
+    stylizer.clear();
+    generator.dispose();
+  });
+
+  it('echo a new stroke on the last WebGPU frame with 0 readbacks', async () => {
+    const generator = createGenerator({ ...TINY, strokeLayer: { threshold: 60 } }, 3);
+    const stylizer = new FrameStylizer(true);
+    stylizer.setWeights(await encodeWeightsAsync(generator));
+    const input = frameData();
+    const paintedRows = (from: number, to: number) => {
+      const painting = new ImageData(input.data.slice(), WIDTH, HEIGHT);
+      for (let y = from; y < to; y++) for (let x = 5; x < 35; x++) painting.data.set([255, 0, 255], (y * WIDTH + x) * 4);
+      return painting;
+    };
+    stylizer.setReference({ input, styled: paintedRows(4, 9) });
+    (await stylizer.stylize(await createImageBitmap(input), 1)).close();
+    // One echo to build the new painting's layer (its shaders compile), then count the next stroke's echo.
+    stylizer.setReference({ input, styled: paintedRows(12, 17) });
+    (await stylizer.restroke(1))!.close();
+    stylizer.setReference({ input, styled: paintedRows(19, 24) });
+    const before = { ...gpuCalls };
+    const echo = await stylizer.restroke(1);
+    expect(gpuCalls.readbacks - before.readbacks).toBe(0);
+    expect(echo).not.toBeNull();
+    expect([echo!.width, echo!.height]).toEqual([WIDTH, HEIGHT]);
+    const shown = pixelsOf(echo!);
+    echo!.close();
+    if (gpuDrawWorks()) {
+      const at = (x: number, y: number) => [...shown.subarray((y * WIDTH + x) * 4, (y * WIDTH + x) * 4 + 3)];
+      const [r, g, b] = at(20, 21);
       expect(r > 200 && g < 70 && b > 200, `pixel ${[r, g, b]}`).toBe(true);
     }
     stylizer.clear();

@@ -209,4 +209,56 @@ describe('stroke layer on tensors', () => {
     live.dispose();
     generator.dispose();
   });
+
+  it('echoes a new stroke on the last frame kept on the backend, as a fresh frame would show it, and frees what it kept', async () => {
+    const generator = createGenerator({ ...NETWORKS.mobile, name: 'layered', strokeLayer: { threshold: 60 } } as NetworkConfig, 3);
+    const input = scene(128, 96);
+    const painted = (rows: [number, number]) => {
+      const painting = { ...input, data: input.data.slice() };
+      for (let y = rows[0]; y < rows[1]; y++) for (let x = 24; x < 96; x++) painting.data.set([255, 0, 255], (y * 128 + x) * 4);
+      return { input, styled: painting };
+    };
+    const frame = scene(128, 96, 6, 9);
+    const frameTensor = rgb(frame);
+    const small = halveImage(frame);
+    const start = tf.memory().numTensors;
+    const live = new LiveStylizer();
+    expect(live.restrokeTensor(generator, painted([20, 26]), 1)).toBeNull();
+    // As the preview worker calls it, inside a tidy.
+    tf.tidy(() => live.stylizeTensor(generator, painted([20, 26]), frameTensor, small, 1)).dispose();
+
+    let passes = 0;
+    const apply = generator.apply.bind(generator);
+    generator.apply = (...args: Parameters<typeof apply>) => {
+      passes += 1;
+      return apply(...args);
+    };
+    const second = painted([50, 56]);
+    const echo = live.restrokeTensor(generator, second, 1)!;
+    expect(passes).toBe(0);
+    const echoed = await echo.data();
+    echo.dispose();
+    // The same frame stylized afresh with the new painting (same weights, same motion) looks the same.
+    const fresh = new LiveStylizer();
+    const direct = fresh.stylizeTensor(generator, second, frameTensor, small, 1);
+    const expected = await direct.data();
+    direct.dispose();
+    fresh.dispose();
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(echoed[i] - expected[i]));
+    expect(worst).toBeLessThan(1e-3);
+    const magentaAt = (x: number, y: number) => {
+      const at = (y * 128 + x) * 3;
+      return echoed[at] > 200 && echoed[at + 1] < 70 && echoed[at + 2] > 200;
+    };
+    expect(magentaAt(60, 61)).toBe(true);
+    expect(magentaAt(60, 32)).toBe(false);
+
+    // A frame from another keyframe has nothing to echo, and dispose frees the kept network output.
+    expect(live.restrokeTensor(generator, { input: scene(128, 96, 30, 0), styled: second.styled }, 1)).toBeNull();
+    live.dispose();
+    expect(tf.memory().numTensors).toBe(start);
+    frameTensor.dispose();
+    generator.dispose();
+  });
 });

@@ -30,8 +30,9 @@ export class LiveStylizer {
   /** The same two on the backend, for frames that stay on the GPU. */
   private reconstructionTensor: Reconstruction<tf.Tensor3D> | null = null;
   private residual: { reconstruction: Reconstruction<tf.Tensor3D>; painting: RgbaImage; tensor: tf.Tensor3D } | null = null;
-  /** The last frame's network output and motion (frames stylized on the CPU side), for `restroke`. */
-  private lastFrame: { generator: Generator; keyframe: RgbaImage; network: RgbaImage; motion: Affine } | null = null;
+  /** The last frame's network output and motion, for `restroke` (CPU side) and `restrokeTensor` (kept on the backend). */
+  private lastFrame: LastFrame<RgbaImage> | null = null;
+  private lastFrameTensor: LastFrame<tf.Tensor3D> | null = null;
   /** Milliseconds the last frame spent outside the network: tracking, guide, stroke layer (not its rebuilds). */
   overheadMs = 0;
 
@@ -51,7 +52,7 @@ export class LiveStylizer {
   async stylizeParts(generator: Generator, keyframe: KeyframeExample | undefined, frame: RgbaImage, step: number): Promise<{ network: RgbaImage; output: RgbaImage }> {
     const { guide, strokeLayer } = generator.config;
     this.overheadMs = 0;
-    this.lastFrame = null;
+    this.forgetLastFrame();
     const alone = (image: RgbaImage) => ({ network: image, output: image });
     if (!guide && !strokeLayer) return alone(await stylize(generator, frame));
     const reference = keyframe ? this.referenceFor(generator, keyframe.input) : null;
@@ -69,7 +70,7 @@ export class LiveStylizer {
     const layerStarted = performance.now();
     const output = applyStrokeLayer(network, layer, motion);
     this.overheadMs += performance.now() - layerStarted;
-    this.lastFrame = { generator, keyframe: keyframe!.input, network, motion };
+    this.lastFrame = { generator, input: keyframe!.input, network, motion };
     return { network, output };
   }
 
@@ -77,15 +78,24 @@ export class LiveStylizer {
    * The last frame again, with the strokes of `keyframe`'s painting as it is now: its network output
    * and motion are kept, only the stroke layer is rebuilt, so a new stroke shows without another pass
    * of the network over a frame. Null when the last frame carried no strokes, came from other weights'
-   * network or another keyframe, or stayed on the GPU.
+   * network or another keyframe, or stayed on the GPU (`restrokeTensor`).
    */
   async restroke(generator: Generator, keyframe: KeyframeExample | undefined, step: number): Promise<RgbaImage | null> {
     const last = this.lastFrame;
     const { strokeLayer } = generator.config;
-    if (!last || !keyframe || !strokeLayer || last.generator !== generator || last.keyframe !== keyframe.input) return null;
+    if (!strokeLayer || !keyframe || !echoes(last, generator, keyframe)) return null;
     const reference = this.referenceFor(generator, keyframe.input);
     const layer = await this.strokeLayerFor(generator, keyframe, reference, step, strokeLayer.threshold);
     return applyStrokeLayer(last.network, layer, last.motion);
+  }
+
+  /** `restroke` for the last frame stylized by `stylizeTensor`: the result stays on the backend; the caller disposes it. */
+  restrokeTensor(generator: Generator, keyframe: KeyframeExample | undefined, step: number): tf.Tensor3D | null {
+    const last = this.lastFrameTensor;
+    const { strokeLayer } = generator.config;
+    if (!strokeLayer || !keyframe || !echoes(last, generator, keyframe)) return null;
+    const residual = this.residualFor(generator, keyframe, step, strokeLayer.threshold);
+    return tf.tidy(() => applyStrokeLayerTensor(last.network, residual, last.motion));
   }
 
   /**
@@ -137,7 +147,7 @@ export class LiveStylizer {
   stylizeTensor(generator: Generator, keyframe: KeyframeExample | undefined, frame: tf.Tensor3D, small: RgbaImage, step: number): tf.Tensor3D {
     const { guide, strokeLayer } = generator.config;
     if (guide) throw new Error('Guided networks are stylized through stylize(), which draws their guide');
-    this.lastFrame = null;
+    this.forgetLastFrame();
     const reference = strokeLayer && keyframe ? this.referenceFor(generator, keyframe.input) : null;
     const [, width] = frame.shape;
     if (!reference) return stylizeTensor(generator, frame);
@@ -147,12 +157,15 @@ export class LiveStylizer {
     const motion = this.track(reference, small).map((value) => value * scale) as unknown as Affine;
     this.overheadMs = performance.now() - trackingStarted;
     const residual = this.residualFor(generator, keyframe!, step, strokeLayer!.threshold);
-    return tf.tidy(() => applyStrokeLayerTensor(stylizeTensor(generator, frame), residual, motion));
+    // Kept for restrokeTensor until the next frame, also when the caller runs this inside its own tf.tidy.
+    const network = tf.keep(tf.tidy(() => stylizeTensor(generator, frame)));
+    this.lastFrameTensor = { generator, input: keyframe!.input, network, motion };
+    return tf.tidy(() => applyStrokeLayerTensor(network, residual, motion));
   }
 
   /** Frees the tensors kept between frames. */
   dispose(): void {
-    this.lastFrame = null;
+    this.forgetLastFrame();
     this.residual?.tensor.dispose();
     this.residual = null;
     this.reconstructionTensor?.image.dispose();
@@ -176,6 +189,25 @@ export class LiveStylizer {
     this.residual = { reconstruction, painting: keyframe.styled, tensor };
     return tensor;
   }
+
+  private forgetLastFrame(): void {
+    this.lastFrame = null;
+    this.lastFrameTensor?.network.dispose();
+    this.lastFrameTensor = null;
+  }
+}
+
+/** A frame's network output (an image or a tensor) and the motion of its strokes from the keyframe `input`. */
+interface LastFrame<T> {
+  generator: Generator;
+  input: RgbaImage;
+  network: T;
+  motion: Affine;
+}
+
+/** Whether `last` came from `generator` and was tracked from `keyframe`, so its strokes can be redone. */
+function echoes<T>(last: LastFrame<T> | null, generator: Generator, keyframe: KeyframeExample): last is LastFrame<T> {
+  return last !== null && last.generator === generator && last.input === keyframe.input;
 }
 
 /** network(keyframe input) at a training step, as an image or a tensor. */

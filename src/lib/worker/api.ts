@@ -108,7 +108,8 @@ export interface ComputeApi {
   /**
    * Call right after `updatePainting`: the last stylized frame again with the new painting's strokes,
    * made before the next frame and without a pass of the network, so a stroke shows a frame sooner.
-   * Null where it cannot be made (GPU-resident frames, the single-worker engine) or one is already waiting.
+   * Null where it cannot be made (the single-worker engine, a network without a stroke layer, no frame
+   * yet) or one is already waiting.
    */
   echoStrokes(): Promise<StylizedFrame | null>;
   /** The current weights as `.lbw` bytes, or null before any training. */

@@ -113,11 +113,16 @@ export class FrameStylizer {
 
   /**
    * The last preview frame again with the strokes of the painting as it is now, without a pass of the
-   * network (LiveStylizer.restroke); null where that cannot be done (GPU-resident frames among them).
+   * network (LiveStylizer.restroke; on the GPU restrokeTensor, drawn with no readback); null where that
+   * cannot be done.
    */
   async restroke(step: number): Promise<ImageBitmap | null> {
     const generator = this.generator;
     if (!generator) return null;
+    if (this.gpuResident && !generator.config.guide) {
+      const tensor = this.live.restrokeTensor(generator, this.reference, step);
+      return tensor && this.drawOnGpu(tensor);
+    }
     const output = await this.live.restroke(generator, this.reference, step);
     return output && bitmapOf(output);
   }
@@ -144,6 +149,11 @@ export class FrameStylizer {
     } finally {
       frame.close();
     }
+    return this.drawOnGpu(output);
+  }
+
+  /** Draws `output` (disposed here) as a bitmap without reading it back. */
+  private drawOnGpu(output: tf.Tensor3D): ImageBitmap {
     if (!this.gpuCanvas) {
       // A 2D canvas: tfjs's Draw kernel renders on its own WebGPU canvas and copies that onto this
       // one on the GPU; taking a bitmap straight off a WebGPU canvas came out blank.
