@@ -25,6 +25,13 @@ function frameData(): ImageData {
   return new ImageData(data, WIDTH, HEIGHT);
 }
 
+/** A copy of `input` with a magenta bar over rows [from, to). */
+function paintedRows(input: ImageData, from: number, to: number): ImageData {
+  const painting = new ImageData(input.data.slice(), WIDTH, HEIGHT);
+  for (let y = from; y < to; y++) for (let x = 5; x < 35; x++) painting.data.set([255, 0, 255], (y * WIDTH + x) * 4);
+  return painting;
+}
+
 /** The pixels of a bitmap, drawn on a 2D canvas. */
 function pixelsOf(bitmap: ImageBitmap): Uint8ClampedArray {
   const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
@@ -73,9 +80,7 @@ describe('GPU-resident preview frames', () => {
     const stylizer = new FrameStylizer(true);
     stylizer.setWeights(await encodeWeightsAsync(generator));
     const input = frameData();
-    const painting = new ImageData(input.data.slice(), WIDTH, HEIGHT);
-    for (let y = 10; y < 16; y++) for (let x = 5; x < 35; x++) painting.data.set([255, 0, 255], (y * WIDTH + x) * 4);
-    stylizer.setReference({ input, styled: painting });
+    stylizer.setReference({ input, styled: paintedRows(input, 10, 16) });
 
     // The first frame builds the stroke layer on the GPU; the next one only moves and adds it.
     (await stylizer.stylize(await createImageBitmap(input), 1)).close();
@@ -100,17 +105,12 @@ describe('GPU-resident preview frames', () => {
     const stylizer = new FrameStylizer(true);
     stylizer.setWeights(await encodeWeightsAsync(generator));
     const input = frameData();
-    const paintedRows = (from: number, to: number) => {
-      const painting = new ImageData(input.data.slice(), WIDTH, HEIGHT);
-      for (let y = from; y < to; y++) for (let x = 5; x < 35; x++) painting.data.set([255, 0, 255], (y * WIDTH + x) * 4);
-      return painting;
-    };
-    stylizer.setReference({ input, styled: paintedRows(4, 9) });
+    stylizer.setReference({ input, styled: paintedRows(input, 4, 9) });
     (await stylizer.stylize(await createImageBitmap(input), 1)).close();
     // One echo to build the new painting's layer (its shaders compile), then count the next stroke's echo.
-    stylizer.setReference({ input, styled: paintedRows(12, 17) });
+    stylizer.setReference({ input, styled: paintedRows(input, 12, 17) });
     (await stylizer.restroke(1))!.close();
-    stylizer.setReference({ input, styled: paintedRows(19, 24) });
+    stylizer.setReference({ input, styled: paintedRows(input, 19, 24) });
     const before = { ...gpuCalls };
     const echo = await stylizer.restroke(1);
     expect(gpuCalls.readbacks - before.readbacks).toBe(0);

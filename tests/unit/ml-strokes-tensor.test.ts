@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/lib/ml/backend';
 import { NETWORKS, type NetworkConfig } from '../../src/lib/ml/config';
-import { createGenerator } from '../../src/lib/ml/generator';
+import { createGenerator, type Generator } from '../../src/lib/ml/generator';
 import { LiveStylizer } from '../../src/lib/ml/live';
 import type { Affine } from '../../src/lib/ml/motion';
 import type { RgbaImage } from '../../src/lib/ml/types';
@@ -28,6 +28,24 @@ function scene(width: number, height: number, dx = 0, dy = 0): RgbaImage {
 /** HxWx3 int32 tensor of an RGBA image. */
 function rgb(image: RgbaImage): tf.Tensor3D {
   return tf.tidy(() => tf.slice(tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, 4], 'int32'), [0, 0, 0], [-1, -1, 3]));
+}
+
+/** Counts the passes of `generator`'s network from now on (set `passes` back to 0 to count afresh). */
+function countPasses(generator: Generator): { passes: number } {
+  const counter = { passes: 0 };
+  const apply = generator.apply.bind(generator);
+  generator.apply = (...args: Parameters<typeof apply>) => {
+    counter.passes += 1;
+    return apply(...args);
+  };
+  return counter;
+}
+
+/** A copy of `image` with a magenta bar over `rows` and `columns` (each [from, to)). */
+function paintedBar(image: RgbaImage, rows: [number, number], columns: [number, number]): RgbaImage {
+  const painting = { ...image, data: image.data.slice() };
+  for (let y = rows[0]; y < rows[1]; y++) for (let x = columns[0]; x < columns[1]; x++) painting.data.set([255, 0, 255], (y * image.width + x) * 4);
+  return painting;
 }
 
 describe('stroke layer on tensors', () => {
@@ -121,20 +139,10 @@ describe('stroke layer on tensors', () => {
 
   it('shows a new stroke on the same keyframe in the next frame without running the network on the keyframe again, on both paths', async () => {
     const generator = createGenerator({ ...NETWORKS.mobile, name: 'layered', strokeLayer: { threshold: 60 } } as NetworkConfig, 3);
-    let passes = 0;
-    const apply = generator.apply.bind(generator);
-    generator.apply = (...args: Parameters<typeof apply>) => {
-      passes += 1;
-      return apply(...args);
-    };
+    const counter = countPasses(generator);
     const input = scene(96, 64);
-    const painted = (rows: [number, number]) => {
-      // A new copy of the same keyframe each time, as the stylizing worker receives it.
-      const copy = { ...input, data: input.data.slice() };
-      const painting = { ...input, data: input.data.slice() };
-      for (let y = rows[0]; y < rows[1]; y++) for (let x = 10; x < 80; x++) painting.data.set([255, 0, 255], (y * 96 + x) * 4);
-      return { input: copy, styled: painting };
-    };
+    // A new copy of the same keyframe each time, as the stylizing worker receives it.
+    const painted = (rows: [number, number]) => ({ input: { ...input, data: input.data.slice() }, styled: paintedBar(input, rows, [10, 80]) });
     const isMagenta = (data: ArrayLike<number>, at: number) => data[at] > 200 && data[at + 1] < 70 && data[at + 2] > 200;
     const frame = scene(96, 64);
     const frameTensor = rgb(frame);
@@ -146,13 +154,13 @@ describe('stroke layer on tensors', () => {
 
     // A second stroke lower down: the same keyframe (equal pixels, kept as the same image, as FrameStylizer.setReference does).
     const second = { ...painted([40, 46]), input: first.input };
-    passes = 0;
+    counter.passes = 0;
     const cpuOut = await cpu.stylize(generator, second, frame, 2);
     const gpuTensor = gpu.stylizeTensor(generator, second, frameTensor, frame, 2);
     const gpuOut = await gpuTensor.data();
     gpuTensor.dispose();
     // One pass each for the frame itself, none for the keyframe.
-    expect(passes).toBe(2);
+    expect(counter.passes).toBe(2);
     expect(isMagenta(cpuOut.data, (43 * 96 + 40) * 4)).toBe(true);
     expect(isMagenta(gpuOut, (43 * 96 + 40) * 3)).toBe(true);
     // The first stroke is gone from the painting, so from the frame too.
@@ -160,9 +168,9 @@ describe('stroke layer on tensors', () => {
     expect(isMagenta(gpuOut, (13 * 96 + 40) * 3)).toBe(false);
 
     // Weights 20 steps on: the network runs on the keyframe again (what it misses has changed).
-    passes = 0;
+    counter.passes = 0;
     await cpu.stylize(generator, second, frame, 22);
-    expect(passes).toBe(2);
+    expect(counter.passes).toBe(2);
     frameTensor.dispose();
     gpu.dispose();
     generator.dispose();
@@ -170,18 +178,9 @@ describe('stroke layer on tensors', () => {
 
   it('echoes a new stroke on the last frame where it moved to, with no pass of the network', async () => {
     const generator = createGenerator({ ...NETWORKS.mobile, name: 'layered', strokeLayer: { threshold: 60 } } as NetworkConfig, 3);
-    let passes = 0;
-    const apply = generator.apply.bind(generator);
-    generator.apply = (...args: Parameters<typeof apply>) => {
-      passes += 1;
-      return apply(...args);
-    };
+    const counter = countPasses(generator);
     const input = scene(128, 96);
-    const painted = (rows: [number, number]) => {
-      const painting = { ...input, data: input.data.slice() };
-      for (let y = rows[0]; y < rows[1]; y++) for (let x = 24; x < 96; x++) painting.data.set([255, 0, 255], (y * 128 + x) * 4);
-      return { input, styled: painting };
-    };
+    const painted = (rows: [number, number]) => ({ input, styled: paintedBar(input, rows, [24, 96]) });
     const isMagenta = (data: ArrayLike<number>, x: number, y: number) => {
       const at = (y * 128 + x) * 4;
       return data[at] > 200 && data[at + 1] < 70 && data[at + 2] > 200;
@@ -193,9 +192,9 @@ describe('stroke layer on tensors', () => {
     // The camera moved by (6, 9) since the keyframe.
     const frame = scene(128, 96, 6, 9);
     const shown = await live.stylize(generator, painted([20, 26]), frame, 1);
-    passes = 0;
+    counter.passes = 0;
     const echo = await live.restroke(generator, painted([50, 56]), 1);
-    expect(passes).toBe(0);
+    expect(counter.passes).toBe(0);
     expect(echo).not.toBeNull();
     // The new bar where the motion puts it (rows 59–64), the old one gone, the rest of the frame as shown.
     expect(isMagenta(echo!.data, 60, 61)).toBe(true);
@@ -213,11 +212,7 @@ describe('stroke layer on tensors', () => {
   it('echoes a new stroke on the last frame kept on the backend, as a fresh frame would show it, and frees what it kept', async () => {
     const generator = createGenerator({ ...NETWORKS.mobile, name: 'layered', strokeLayer: { threshold: 60 } } as NetworkConfig, 3);
     const input = scene(128, 96);
-    const painted = (rows: [number, number]) => {
-      const painting = { ...input, data: input.data.slice() };
-      for (let y = rows[0]; y < rows[1]; y++) for (let x = 24; x < 96; x++) painting.data.set([255, 0, 255], (y * 128 + x) * 4);
-      return { input, styled: painting };
-    };
+    const painted = (rows: [number, number]) => ({ input, styled: paintedBar(input, rows, [24, 96]) });
     const frame = scene(128, 96, 6, 9);
     const frameTensor = rgb(frame);
     const small = halveImage(frame);
@@ -227,15 +222,10 @@ describe('stroke layer on tensors', () => {
     // As the preview worker calls it, inside a tidy.
     tf.tidy(() => live.stylizeTensor(generator, painted([20, 26]), frameTensor, small, 1)).dispose();
 
-    let passes = 0;
-    const apply = generator.apply.bind(generator);
-    generator.apply = (...args: Parameters<typeof apply>) => {
-      passes += 1;
-      return apply(...args);
-    };
+    const counter = countPasses(generator);
     const second = painted([50, 56]);
     const echo = live.restrokeTensor(generator, second, 1)!;
-    expect(passes).toBe(0);
+    expect(counter.passes).toBe(0);
     const echoed = await echo.data();
     echo.dispose();
     // The same frame stylized afresh with the new painting (same weights, same motion) looks the same.
