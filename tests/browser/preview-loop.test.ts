@@ -73,6 +73,42 @@ describe('PreviewLoop', () => {
     canvas.remove();
   });
 
+  it('asks again at once when told new weights came, instead of waiting out the idle retry', async () => {
+    const camera = await solid(64, 48, 'rgb(0, 0, 255)');
+    const canvas = document.createElement('canvas');
+    document.body.append(canvas);
+    const asked: number[] = [];
+    let secondAsk: () => void = () => {};
+    const asking = new Promise<void>((resolve) => (secondAsk = resolve));
+    const loop = new PreviewLoop(canvas, {
+      source: () => camera,
+      mirrored: () => false,
+      showOriginal: () => false,
+      stylizing: () => true,
+      // No weights yet: the first request comes back empty; the second is held.
+      stylize: (frame) => {
+        frame.close();
+        asked.push(performance.now());
+        if (asked.length === 2) secondAsk();
+        return asked.length === 1 ? Promise.resolve(null) : new Promise<StylizedFrame | null>(() => {});
+      },
+      maxInFlight: () => 1,
+      onFrame: () => {},
+      fixedSide: 64
+    });
+    loop.start();
+    await expect.poll(() => asked.length).toBe(1);
+    // The empty answer has been taken in: the loop now waits IDLE_RETRY_MS (300 ms) before asking again.
+    await animationFrames(1);
+    const told = performance.now();
+    loop.retryNow();
+    await Promise.race([asking, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    expect(asked).toHaveLength(2);
+    expect(asked[1] - told).toBeLessThan(150);
+    loop.stop();
+    canvas.remove();
+  });
+
   it('draws the camera once per frame it presents', async () => {
     // A camera whose picture changes only when the test paints it.
     const scene = document.createElement('canvas');

@@ -126,6 +126,15 @@ export class PreviewLoop {
     this.clearStylized();
   }
 
+  /**
+   * Asks for a stylized frame at the next animation frame, also where the last request came back empty
+   * and the loop would wait IDLE_RETRY_MS: the engine has new weights (the first training step, a
+   * loaded style).
+   */
+  retryNow(): void {
+    this.retryAt = 0;
+  }
+
   /** Drops the stylized frame on screen (e.g. after the style was replaced). */
   clearStylized(): void {
     this.stylized?.image.close();

@@ -565,6 +565,8 @@ export class Studio implements StudioHost {
       progressProxy((status: TrainingStatus) => {
         const stepped = status.step !== this.lastWorkerStep;
         this.lastWorkerStep = status.step;
+        // New weights are on their way to the preview (the first ones end its wait for any).
+        if (stepped) this.previewLoop?.retryNow();
         this.training = withTrainedBefore(status, this.trainedBefore);
         // Stopped by an error: the next stroke or Resume starts it again.
         if (!status.running && status.error) this.trainingRequested = false;
@@ -707,6 +709,7 @@ export class Studio implements StudioHost {
     await this.sendKeyframes();
     if (api && style.weights) await api.loadWeights(new Uint8Array(style.weights));
     this.previewLoop?.clearStylized();
+    this.previewLoop?.retryNow();
     // The worker counts from 0 again; the person keeps seeing the style's own count, continued.
     this.trainedBefore = style.weights ? { steps: style.stats.steps, ms: style.stats.trainingMs } : { steps: 0, ms: 0 };
     this.training = {
