@@ -105,8 +105,7 @@ export class FrameStylizer {
       frame.close();
       throw new Error('No weights to stylize with');
     }
-    // Guided networks draw their guide channels on the CPU, so only plain and stroke-layer networks stay on the GPU.
-    if (this.gpuResident && !generator.config.guide) return this.stylizeOnGpu(generator, frame, step);
+    if (this.onGpu(generator)) return this.stylizeOnGpu(generator, frame, step);
     const output = await this.live.stylize(generator, this.reference, this.toRgbaImage(frame), step);
     return bitmapOf(output);
   }
@@ -119,7 +118,7 @@ export class FrameStylizer {
   async restroke(step: number): Promise<ImageBitmap | null> {
     const generator = this.generator;
     if (!generator) return null;
-    if (this.gpuResident && !generator.config.guide) {
+    if (this.onGpu(generator)) {
       const tensor = this.live.restrokeTensor(generator, this.reference, step);
       return tensor && this.drawOnGpu(tensor);
     }
@@ -139,6 +138,11 @@ export class FrameStylizer {
     }
     const output = await stylizeFullSize(this.fullSize, generator, this.reference, this.toRgbaImage(frame), step);
     return bitmapOf(output);
+  }
+
+  /** Whether `generator`'s preview frames stay on the GPU: guided networks draw their guide channels on the CPU. */
+  private onGpu(generator: Generator): boolean {
+    return this.gpuResident && !generator.config.guide;
   }
 
   private stylizeOnGpu(generator: Generator, frame: ImageBitmap, step: number): ImageBitmap {

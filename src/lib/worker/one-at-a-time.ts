@@ -37,12 +37,11 @@ export class OneAtATime {
     return new Promise<T>((resolve, reject) => {
       const piece = async () => {
         try {
-          const value = await work();
-          this.pending -= 1;
-          resolve(value);
+          resolve(await work());
         } catch (error) {
-          this.pending -= 1;
           reject(error);
+        } finally {
+          this.pending -= 1;
         }
       };
       if (first) this.waiting.unshift(piece);

@@ -48,9 +48,14 @@ function oneAtATime(frame: ImageBitmap, work: (frame: ImageBitmap) => Promise<Im
     const step = weightsStep;
     const image = await work(frame);
     gpuCalls.work += 1;
-    const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step, lane: 'preview' };
-    return Comlink.transfer(result, [image]);
+    return previewFrame(image, started, step);
   });
+}
+
+/** `image`, made since `started` with the weights of `step`, as the preview frame sent back (transferred). */
+function previewFrame(image: ImageBitmap, started: number, step: number): StylizedFrame {
+  const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step, lane: 'preview' };
+  return Comlink.transfer(result, [image]);
 }
 
 /** Why WebGPU preview frames cannot stay on the GPU here, or null when drawing them on a canvas works. */
@@ -86,9 +91,7 @@ const api: StylizerApi = {
       const started = performance.now();
       const step = weightsStep;
       const image = await stylizer.restroke(step);
-      if (!image) return null;
-      const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step, lane: 'preview' };
-      return Comlink.transfer(result, [image]);
+      return image && previewFrame(image, started, step);
     });
   },
 
