@@ -80,31 +80,52 @@ export function trainingBudget(flags: ParsedFlags): TrainingBudget {
   throw new CliError('give a training budget: --steps N or --seconds S');
 }
 
+/** The flags that give keyframe examples (`train`, `tune`): see exampleGroups. */
+export const EXAMPLE_FLAGS = { keyframe: 'repeated', video: 'repeated', frame: 'repeated', styled: 'repeated', mask: 'repeated' } as const;
+
 /** Paths of one keyframe example as given on the command line. */
 export interface ExamplePaths {
+  /** The keyframe: a PNG, or a video file when `frame` is set. */
   keyframe: string;
+  /** With --video V --frame N: the 0-based frame of the video that is the keyframe. */
+  frame?: number;
   styled: string;
   mask?: string;
 }
 
+/** Reads a --frame value: a whole number ≥ 0 (the first frame is 0). */
+export function frameIndex(raw: string): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(value) || value < 0) throw new CliError(`--frame must be a whole number ≥ 0 (the first frame is 0), got "${raw}"`);
+  return value;
+}
+
 /**
- * Groups --keyframe/--styled/--mask occurrences: each --keyframe opens a group that takes exactly one
- * --styled and at most one --mask, in any order before the next --keyframe.
+ * Groups --keyframe/--styled/--mask occurrences: each --keyframe K.png (or --video V.mp4 --frame N)
+ * opens a group that takes exactly one --styled and at most one --mask, in any order before the next.
  */
 export function exampleGroups(flags: ParsedFlags): ExamplePaths[] {
-  const groups: Partial<ExamplePaths>[] = [];
+  const groups: (Partial<ExamplePaths> & { video?: boolean })[] = [];
   for (const { name, value } of flags.occurrences) {
     if (name === 'keyframe') groups.push({ keyframe: value });
-    else if (name === 'styled' || name === 'mask') {
+    else if (name === 'video') groups.push({ keyframe: value, video: true });
+    else if (name === 'styled' || name === 'mask' || name === 'frame') {
       const current = groups.at(-1);
-      if (!current) throw new CliError(`--${name} must follow a --keyframe`);
-      if (current[name] !== undefined) throw new CliError(`--${name} given twice for keyframe ${current.keyframe}`);
-      current[name] = value;
+      if (!current) throw new CliError(`--${name} must follow a --keyframe${name === 'frame' ? '' : ' or --video'}`);
+      if (name === 'frame') {
+        if (!current.video) throw new CliError(`--frame must follow a --video (keyframe ${current.keyframe} is a picture)`);
+        if (current.frame !== undefined) throw new CliError(`--frame given twice for video ${current.keyframe}`);
+        current.frame = frameIndex(value);
+      } else {
+        if (current[name] !== undefined) throw new CliError(`--${name} given twice for keyframe ${current.keyframe}`);
+        current[name] = value;
+      }
     }
   }
-  if (groups.length === 0) throw new CliError('give at least one --keyframe K.png --styled P.png pair');
-  return groups.map((group) => {
-    if (group.styled === undefined) throw new CliError(`keyframe ${group.keyframe} has no --styled painting`);
+  if (groups.length === 0) throw new CliError('give at least one --keyframe K.png --styled P.png pair (or --video V.mp4 --frame N --styled P.png)');
+  return groups.map(({ video, ...group }) => {
+    if (video && group.frame === undefined) throw new CliError(`give --frame N after --video ${group.keyframe} (which frame is the keyframe; the first is 0)`);
+    if (group.styled === undefined) throw new CliError(`keyframe ${group.keyframe}${video ? ` frame ${group.frame}` : ''} has no --styled painting`);
     return group as ExamplePaths;
   });
 }

@@ -5,7 +5,10 @@ export const TRAIN_HELP = `Usage: livebrush train --keyframe K.png --styled P.pn
                       (--seconds S | --steps N) [--config mobile|reference|FILE.json] [--seed N] [--replicas N] --model OUT.lbw
 
   --keyframe K.png   a video frame (repeat for several keyframes)
-  --styled P.png     the painting of the preceding --keyframe (same size)
+  --video V.mp4      instead of --keyframe: the keyframe is a frame of this video (needs ffmpeg), and
+  --frame N          which one: 0-based, in presentation order, upright (the app's Frame slider);
+                     "livebrush frame" writes that frame as a PNG to paint
+  --styled P.png     the painting of the preceding keyframe (same size)
   --mask M.png       optional: learn only where red ≥ 128 (same size)
   --seconds S        train for S seconds of wall-clock time, or
   --steps N          train for N optimisation steps
@@ -34,6 +37,13 @@ export const STYLIZE_HELP = `Usage: livebrush stylize --model MODEL.lbw --input 
 
 Videos need ffmpeg and ffprobe on PATH.`;
 
+/** `frame --help`. */
+export const FRAME_HELP = `Usage: livebrush frame --input VIDEO --frame N --output K.png
+
+Writes frame N of a video (0-based, in presentation order, upright, at the video's size) as a PNG:
+paint it in any editor, then train on it with --keyframe K.png (or --video VIDEO --frame N).
+Needs ffmpeg and ffprobe on PATH.`;
+
 /** `tune --help`. */
 export const TUNE_HELP = `Usage: livebrush tune --keyframe K.png --styled P.png [--mask M.png]… --validate FRAME.png=TRUTH.png… --seconds S
                      [--grid star|full] [--config mobile|reference|FILE.json] [--seed N]
@@ -42,6 +52,7 @@ The method paper's hyper-parameter search: each candidate (patch size, patches p
 rate, residual blocks, width) trains for S seconds on the keyframes, then stylizes every FRAME and is
 scored against its TRUTH (PSNR, SSIM). Prints a table, best first.
 
+  --keyframe, --video/--frame, --styled, --mask   the keyframe examples, as for train
   --validate F=T   a frame not used for training and its stylized ground truth (repeatable)
   --seconds S      training time per candidate
   --grid star      (default) the base settings plus one setting changed at a time

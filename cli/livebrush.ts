@@ -1,11 +1,11 @@
 /**
- * livebrush: train a style from painted keyframes, stylize frames with it, or search training
- * settings, from the command line (Node, TensorFlow.js WASM backend). `npm run livebrush -- --help`.
+ * livebrush: train a style from painted keyframes, stylize frames or videos with it, search training
+ * settings or take a video's frame to paint, from the command line (Node, TensorFlow.js WASM backend). `npm run livebrush -- --help`.
  */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CliError } from './errors.ts';
-import { STYLIZE_HELP, TRAIN_HELP, TUNE_HELP } from './help.ts';
+import { FRAME_HELP, STYLIZE_HELP, TRAIN_HELP, TUNE_HELP } from './help.ts';
 
 /** Where the CLI writes: normal output and diagnostics (tests capture them). */
 export interface CliOutput {
@@ -21,6 +21,7 @@ Commands:
   train     learn a style from painted keyframes, write a .lbw model
   stylize   apply a .lbw model to a PNG, a folder of PNGs or a video (MP4 out, through ffmpeg)
   tune      grid-search training settings on validation frames with ground truth
+  frame     write one frame of a video as a PNG, to paint it as a keyframe
 
 Run "livebrush <command> --help" for the flags of each command.`;
 
@@ -28,7 +29,8 @@ Run "livebrush <command> --help" for the flags of each command.`;
 const COMMANDS = {
   train: { help: TRAIN_HELP, load: async () => (await import('./train.ts')).runTrain },
   stylize: { help: STYLIZE_HELP, load: async () => (await import('./stylize.ts')).runStylize },
-  tune: { help: TUNE_HELP, load: async () => (await import('./tune.ts')).runTune }
+  tune: { help: TUNE_HELP, load: async () => (await import('./tune.ts')).runTune },
+  frame: { help: FRAME_HELP, load: async () => (await import('./frame.ts')).runFrame }
 } as const;
 
 /** Runs one CLI invocation and returns the process exit status (0 ok, 2 bad input, 1 failure). */
@@ -39,7 +41,7 @@ export async function main(argv: readonly string[], output: CliOutput = defaultO
     return command === undefined ? 2 : 0;
   }
   if (!Object.hasOwn(COMMANDS, command)) {
-    output.err(`livebrush: unknown command "${command}" (use train, stylize or tune; --help for usage)`);
+    output.err(`livebrush: unknown command "${command}" (use train, stylize, tune or frame; --help for usage)`);
     return 2;
   }
   const { load, help } = COMMANDS[command as keyof typeof COMMANDS];

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_TRAINING, initBackend, type TrainerOptions, type TrainProgress } from '../src/lib/ml/index.ts';
-import { exampleGroups, parseFlags, positiveNumber, trainingBudget, type ParsedFlags } from './args.ts';
+import { EXAMPLE_FLAGS, exampleGroups, parseFlags, positiveNumber, trainingBudget, type ParsedFlags } from './args.ts';
 import { resolveConfig } from './config.ts';
 import { CliError } from './errors.ts';
 import { loadExamples } from './examples.ts';
@@ -36,7 +36,7 @@ function describeProgress(progress: TrainProgress): string {
 /** `livebrush train`: learns a style from keyframe examples and writes the model file. */
 export async function runTrain(argv: readonly string[], output: CliOutput): Promise<void> {
   const flags = parseFlags(argv, {
-    keyframe: 'repeated', styled: 'repeated', mask: 'repeated', seconds: 'value', steps: 'value',
+    ...EXAMPLE_FLAGS, seconds: 'value', steps: 'value',
     config: 'value', seed: 'value', model: 'value', replicas: 'value'
   });
   const budget = trainingBudget(flags);

@@ -1,6 +1,6 @@
 import { DEFAULT_TRAINING, initBackend, stylize, type TrainingConfig } from '../src/lib/ml/index.ts';
 import type { RgbaImage } from '../src/lib/ml/types.ts';
-import { parseFlags, positiveNumber } from './args.ts';
+import { EXAMPLE_FLAGS, parseFlags, positiveNumber } from './args.ts';
 import { CliError } from './errors.ts';
 import type { CliOutput } from './livebrush.ts';
 import { scoreFrame } from './metrics.ts';
@@ -30,7 +30,7 @@ async function loadValidationPairs(specs: readonly string[]): Promise<{ frame: R
 /** `livebrush tune`: trains each grid candidate for a fixed time and ranks them on held-out frames. */
 export async function runTune(argv: readonly string[], output: CliOutput): Promise<void> {
   const flags = parseFlags(argv, {
-    keyframe: 'repeated', styled: 'repeated', mask: 'repeated', validate: 'repeated', seconds: 'value',
+    ...EXAMPLE_FLAGS, validate: 'repeated', seconds: 'value',
     steps: 'value', grid: 'value', config: 'value', seed: 'value'
   });
   if (flags.has('steps')) throw new CliError('tune compares candidates at equal time: give --seconds, not --steps');

@@ -2,6 +2,7 @@
 // and the stylized frames are piped into an H.264 encoder that takes the audio from the source file.
 // Memory holds a frame or two whatever the video's length.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import type { RgbaImage } from '../src/lib/ml/types.ts';
 import { CliError } from './errors.ts';
 
@@ -73,8 +74,10 @@ function watch(child: ChildProcessWithoutNullStreams, doing: string): Promise<vo
  * Decodes every frame of `path` as RGBA images, in order, one at a time (ffmpeg's own timing:
  * variable-rate frames are passed through, none dropped or repeated).
  */
-export async function* decodeFrames(path: string, info: VideoInfo): AsyncGenerator<RgbaImage> {
-  const child = spawn('ffmpeg', ['-v', 'error', '-nostdin', '-i', path, '-map', '0:v:0', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1']);
+export async function* decodeFrames(path: string, info: VideoInfo, only?: number): AsyncGenerator<RgbaImage> {
+  // `only`: that one frame (0-based, in presentation order, as the app's Frame slider counts).
+  const select = only === undefined ? [] : ['-vf', `select=eq(n\\,${only})`, '-frames:v', '1'];
+  const child = spawn('ffmpeg', ['-v', 'error', '-nostdin', '-i', path, '-map', '0:v:0', '-fps_mode', 'passthrough', ...select, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1']);
   const done = watch(child, `decoding ${path}`);
   const frameBytes = info.width * info.height * 4;
   let frame = new Uint8ClampedArray(frameBytes);
@@ -96,8 +99,27 @@ export async function* decodeFrames(path: string, info: VideoInfo): AsyncGenerat
     }
     await done;
   } finally {
-    if (child.exitCode === null) child.kill();
+    if (child.exitCode === null) {
+      // Stopped early (a consumer that wanted fewer frames, or an error): the killed decoder's exit is expected.
+      done.catch(() => {});
+      child.kill();
+    }
   }
+}
+
+/** Counts a video's frames by reading its packets (exact, unlike the container's or the rate's estimate). */
+function countFrames(path: string): number {
+  const result = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', path], { encoding: 'utf8' });
+  return Number.parseInt(result.stdout, 10) || 0;
+}
+
+/** Decodes frame `index` (0-based, presentation order, upright) of a video; a CliError names the frame count when it is past the end. */
+export async function readFrame(path: string, index: number): Promise<RgbaImage> {
+  if (!existsSync(path)) throw new CliError(`file not found: ${path}`);
+  const info = probeVideo(path);
+  for await (const frame of decodeFrames(path, info, index)) return frame;
+  const count = countFrames(path);
+  throw new CliError(`${path} has ${count} frame${count === 1 ? '' : 's'} (0–${Math.max(0, count - 1)}): frame ${index} is past its end`);
 }
 
 /** Writes RGBA frames to an H.264 MP4, with the audio of `audioFrom` when it has some. */

@@ -99,3 +99,76 @@ describe('livebrush stylize on a video', () => {
     );
   }, 120_000);
 });
+
+/** Mean red of a PNG and its size. */
+async function pngStats(file: string) {
+  const png = decode(await readFile(file));
+  let sum = 0;
+  for (let i = 0; i < png.data.length; i += png.channels) sum += png.data[i];
+  return { width: png.width, height: png.height, meanRed: sum / (png.width * png.height), png };
+}
+
+describe('a video frame as a keyframe: livebrush frame and train --video --frame', () => {
+  let greys: string;
+  beforeAll(async () => {
+    // 8 frames whose grey level is 30 × the frame's index, at uneven times (0.1 s apart, then 0.2–0.4 s).
+    greys = path('greys.mp4');
+    await run('ffmpeg', [
+      '-v', 'error', '-f', 'lavfi', '-i', "color=c=black:s=64x48:r=10:d=0.8,format=yuv444p,geq=lum='N*30':cb=128:cr=128",
+      '-vf', "setpts='if(lt(N,4),N*0.1,0.4+(N-4)*0.3)/TB'", '-fps_mode', 'vfr', '-c:v', 'libx264', '-crf', '0', '-pix_fmt', 'yuv444p', greys
+    ]);
+  }, 60_000);
+
+  /** The grey a frame of `greys` decodes to (its luma 30 × index, in video range, expanded to 0–255). */
+  const greyOf = (index: number) => ((index * 30 - 16) * 255) / 219;
+
+  it('writes the frame the index names (0-based, presentation order, at a variable frame rate) as a PNG of the video\'s size', async () => {
+    for (const index of [0, 3, 5, 7]) {
+      const { stderr } = await livebrush(['frame', '--input', greys, '--frame', String(index), '--output', path(`grey${index}.png`)]);
+      expect(stderr).toContain(`frame ${index} of`);
+      const frame = await pngStats(path(`grey${index}.png`));
+      expect({ width: frame.width, height: frame.height }).toEqual({ width: 64, height: 48 });
+      expect(Math.abs(frame.meanRed - Math.max(0, greyOf(index)))).toBeLessThan(6);
+    }
+  }, 120_000);
+
+  it('writes a rotated clip\'s frame upright', async () => {
+    await livebrush(['frame', '--input', resolve('tests/fixtures/video/rotated-vfr.mp4'), '--frame', '7', '--output', path('upright.png')]);
+    const { width, height, png } = await pngStats(path('upright.png'));
+    // Stored 64×48 with 90° rotation metadata: shown, and written, 48×64 with one red corner.
+    expect({ width, height }).toEqual({ width: 48, height: 64 });
+    const red = [[2, 2], [45, 2], [2, 61], [45, 61]].filter(([x, y]) => {
+      const i = (y * width + x) * png.channels;
+      return png.data[i] > 200 && png.data[i + 1] < 60;
+    });
+    expect(red).toHaveLength(1);
+  }, 60_000);
+
+  it('trains on a video\'s frame given with --video and --frame', async () => {
+    // The painting: frame 5 with its left half painted magenta (a painting must match the frame's size).
+    const painting = decode(await readFile(path('grey5.png')));
+    const data = Uint8Array.from(painting.data as Uint8Array);
+    for (let y = 0; y < 48; y++) for (let x = 0; x < 32; x++) data.set([255, 0, 255], (y * 64 + x) * painting.channels);
+    await writeFile(path('grey5-painted.png'), encode({ width: 64, height: 48, data, channels: painting.channels, depth: 8 }));
+    const { stderr } = await livebrush([
+      'train', '--video', greys, '--frame', '5', '--styled', path('grey5-painted.png'), '--steps', '2', '--config', path('tiny.json'), '--replicas', '1', '--model', path('grey.lbw')
+    ]);
+    expect(stderr).toMatch(/on wasm \(1 keyframe\): step 2, .* → .*grey\.lbw/);
+    expect((await readFile(path('grey.lbw'))).byteLength).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('names the frame count when --frame is past the end, and a missing --frame or file', async () => {
+    const fail = (args: string[]) => livebrush(args).then(() => ({ code: 0, stderr: '' }), (error: { code: number; stderr: string }) => error);
+    const past = await fail(['frame', '--input', greys, '--frame', '8', '--output', path('never.png')]);
+    expect(past).toMatchObject({ code: 2 });
+    expect(past.stderr.trim()).toBe(`livebrush frame: ${greys} has 8 frames (0–7): frame 8 is past its end`);
+    const noFrame = await fail(['train', '--video', greys, '--styled', path('grey5-painted.png'), '--steps', '1', '--model', path('never.lbw')]);
+    expect(noFrame.stderr).toContain(`give --frame N after --video ${greys}`);
+    const missing = await fail(['train', '--video', path('missing.mp4'), '--frame', '0', '--styled', path('grey5-painted.png'), '--steps', '1', '--model', path('never.lbw')]);
+    expect(missing.stderr.trim()).toBe(`livebrush train: file not found: ${path('missing.mp4')}`);
+    const wrongSize = await fail(['train', '--video', greys, '--frame', '5', '--styled', path('paint.png'), '--steps', '1', '--model', path('never.lbw')]);
+    expect(wrongSize.stderr.trim()).toBe(`livebrush train: size mismatch: keyframe ${greys} frame 5 is 64×48 but painting ${path('paint.png')} is 160×120`);
+    const negative = await fail(['frame', '--input', greys, '--frame', '-1', '--output', path('never.png')]);
+    expect(negative).toMatchObject({ code: 2 });
+  }, 120_000);
+});
