@@ -200,7 +200,11 @@ describe('stroke layer on tensors', () => {
     expect(isMagenta(echo!.data, 60, 61)).toBe(true);
     expect(isMagenta(echo!.data, 60, 32)).toBe(false);
     expect(isMagenta(shown.data, 60, 32)).toBe(true);
-    expect(Array.from(echo!.data.slice(0, 4 * 128 * 10))).toEqual(Array.from(shown.data.slice(0, 4 * 128 * 10)));
+    // The rest is what a fresh pass with the new painting shows, and (the early mix's weight moved a
+    // little with the painting, blend.ts) within a level or two of the frame as shown.
+    const fresh = await new LiveStylizer().stylize(generator, painted([50, 56]), frame, 1);
+    expect(Array.from(echo!.data)).toEqual(Array.from(fresh.data));
+    for (let i = 0; i < 4 * 128 * 10; i++) expect(Math.abs(echo!.data[i] - shown.data[i])).toBeLessThanOrEqual(2);
 
     // Another keyframe's painting cannot be echoed on a frame tracked from this one.
     const other = { input: scene(128, 96, 30, 0), styled: painted([50, 56]).styled };

@@ -1,6 +1,7 @@
 // Stylizing a frame at its own, full size (photos, video files) with a network trained at the working
 // size: the measurements that chose the method are in docs/video.md ("Full-size output").
 import { fitLongSide } from '../camera/frames';
+import { mixWithFrame } from './blend';
 import type { Generator } from './generator';
 import type { LiveStylizer } from './live';
 import { detailUpsample, guidedUpsample, resizeFloat, rgbPlanes, toRgbaImage, GUIDED_UPSAMPLE, type GuidedUpsampleOptions } from './resample';
@@ -31,7 +32,8 @@ export interface FullSizeOptions {
  * Stylizes `frame` at its own size with a network trained at the working size. The network and the
  * stroke layer (strokes carried from `keyframe` by the tracked motion, src/lib/ml/live.ts) run at the
  * working size, as in the preview, so the look matches it; the network's output is upsampled by
- * `method`, the stroke layer bicubically (painted strokes do not follow the frame's edges). `live` keeps the
+ * `method` and mixed with the full-size frame as the preview mixes it (blend.ts), the stroke layer
+ * bicubically (painted strokes do not follow the frame's edges). `live` keeps the
  * tracking state between frames of one stream.
  */
 export async function stylizeFullSize(
@@ -46,7 +48,7 @@ export async function stylizeFullSize(
   const working = fitLongSide(frame.width, frame.height, options.workingSide ?? FULL_SIZE_WORKING_SIDE);
   if (working.width === frame.width && working.height === frame.height) return live.stylize(generator, keyframe, frame, step);
   const small = toRgbaImage(resizeFloat(rgbPlanes(frame), working.width, working.height));
-  const { network, output } = await live.stylizeParts(generator, keyframe, small, step);
+  const { network, weight, output } = await live.stylizeParts(generator, keyframe, small, step);
   let upsampled: RgbaImage;
   if (method === 'guided') upsampled = guidedUpsample(network, small, frame, options.guided ?? GUIDED_UPSAMPLE);
   else if (method === 'detail') upsampled = detailUpsample(network, small, frame);
@@ -54,7 +56,9 @@ export async function stylizeFullSize(
     if (generator.config.guide) throw new Error('Guided networks cannot be run directly at full size');
     upsampled = await stylize(generator, frame);
   } else upsampled = toRgbaImage(resizeFloat(rgbPlanes(network), frame.width, frame.height));
-  return output === network ? upsampled : addUpsampledDifference(upsampled, output, network);
+  if (output === network) return upsampled;
+  // The early mix with the frame (blend.ts) at full size, then the strokes' sharp-edged difference upscaled.
+  return addUpsampledDifference(mixWithFrame(upsampled, frame, weight), output, mixWithFrame(network, small, weight));
 }
 
 /** `base` plus the bicubic upscale of `after − before` (small images of one size). */

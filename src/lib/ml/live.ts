@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { centreCrop, type CropRect } from '../camera/frames';
+import { identityMixWeight, identityMixWeightTensor, mixWithFrame, mixWithFrameTensor } from './blend';
 import { createGuideReference, frameGuide, keyframeGuide, warpGuide, type GuideReference } from './guides';
 import type { Generator } from './generator';
 import { IDENTITY_AFFINE, type Affine } from './motion';
@@ -15,7 +16,8 @@ export const STROKE_LAYER_REFRESH_STEPS = 20;
  * Stylizes live camera frames the way the network was trained to be used: tracks each frame from the
  * reference keyframe (the first painted one, as in training; each frame starts from the last one's
  * motion), gives guided networks their moved guide channels, and adds the stroke layer when the
- * network's configuration asks for it. One instance per live stream.
+ * network's configuration asks for it, mixed with the frame itself while the network is still worse
+ * than the unchanged keyframe (blend.ts). One instance per live stream.
  */
 export class LiveStylizer {
   private reference: GuideReference | null = null;
@@ -26,10 +28,10 @@ export class LiveStylizer {
    * changes only the painting, so the layer is rebuilt from it without another pass of the network.
    */
   private reconstruction: Reconstruction<RgbaImage> | null = null;
-  private layer: { reconstruction: Reconstruction<RgbaImage>; painting: RgbaImage; layer: StrokeLayer } | null = null;
+  private layer: { reconstruction: Reconstruction<RgbaImage>; painting: RgbaImage; layer: StrokeLayer; weight: number } | null = null;
   /** The same two on the backend, for frames that stay on the GPU. */
   private reconstructionTensor: Reconstruction<tf.Tensor3D> | null = null;
-  private residual: { reconstruction: Reconstruction<tf.Tensor3D>; painting: RgbaImage; tensor: tf.Tensor3D } | null = null;
+  private residual: { reconstruction: Reconstruction<tf.Tensor3D>; painting: RgbaImage; tensor: tf.Tensor3D; weight: tf.Scalar } | null = null;
   /** The last frame's network output and motion, for `restroke` (CPU side) and `restrokeTensor` (kept on the backend). */
   private lastFrame: LastFrame<RgbaImage> | null = null;
   private lastFrameTensor: LastFrame<tf.Tensor3D> | null = null;
@@ -46,14 +48,15 @@ export class LiveStylizer {
   }
 
   /**
-   * `stylize`, also returning the network's own output before the stroke layer was added (the same
-   * image when no strokes are carried): full-size output upsamples the two differently.
+   * `stylize`, also returning the network's own output and its weight in the mix with the frame
+   * (blend.ts) before the stroke layer was added (`output` is `network` itself when no strokes are
+   * carried): full-size output upsamples the parts differently.
    */
-  async stylizeParts(generator: Generator, keyframe: KeyframeExample | undefined, frame: RgbaImage, step: number): Promise<{ network: RgbaImage; output: RgbaImage }> {
+  async stylizeParts(generator: Generator, keyframe: KeyframeExample | undefined, frame: RgbaImage, step: number): Promise<StylizedParts> {
     const { guide, strokeLayer } = generator.config;
     this.overheadMs = 0;
     this.forgetLastFrame();
-    const alone = (image: RgbaImage) => ({ network: image, output: image });
+    const alone = (image: RgbaImage) => ({ network: image, weight: 1, output: image });
     if (!guide && !strokeLayer) return alone(await stylize(generator, frame));
     const reference = keyframe ? this.referenceFor(generator, keyframe.input) : null;
     if (!reference) {
@@ -66,12 +69,12 @@ export class LiveStylizer {
     this.overheadMs = performance.now() - trackingStarted;
     const network = await stylize(generator, frame, aux);
     if (!strokeLayer) return alone(network);
-    const layer = await this.strokeLayerFor(generator, keyframe!, reference, step, strokeLayer.threshold);
+    const { layer, weight } = await this.strokeLayerFor(generator, keyframe!, reference, step, strokeLayer.threshold);
     const layerStarted = performance.now();
-    const output = applyStrokeLayer(network, layer, motion);
+    const output = applyStrokeLayer(mixWithFrame(network, frame, weight), layer, motion);
     this.overheadMs += performance.now() - layerStarted;
-    this.lastFrame = { generator, input: keyframe!.input, network, motion };
-    return { network, output };
+    this.lastFrame = { generator, input: keyframe!.input, network, frame, motion };
+    return { network, weight, output };
   }
 
   /**
@@ -85,8 +88,8 @@ export class LiveStylizer {
     const { strokeLayer } = generator.config;
     if (!strokeLayer || !keyframe || !echoes(last, generator, keyframe)) return null;
     const reference = this.referenceFor(generator, keyframe.input);
-    const layer = await this.strokeLayerFor(generator, keyframe, reference, step, strokeLayer.threshold);
-    return applyStrokeLayer(last.network, layer, last.motion);
+    const { layer, weight } = await this.strokeLayerFor(generator, keyframe, reference, step, strokeLayer.threshold);
+    return applyStrokeLayer(mixWithFrame(last.network, last.frame, weight), layer, last.motion);
   }
 
   /** `restroke` for the last frame stylized by `stylizeTensor`: the result stays on the backend; the caller disposes it. */
@@ -94,8 +97,8 @@ export class LiveStylizer {
     const last = this.lastFrameTensor;
     const { strokeLayer } = generator.config;
     if (!strokeLayer || !keyframe || !echoes(last, generator, keyframe)) return null;
-    const residual = this.residualFor(generator, keyframe, step, strokeLayer.threshold);
-    return tf.tidy(() => applyStrokeLayerTensor(last.network, residual, last.motion));
+    const { tensor: residual, weight } = this.residualFor(generator, keyframe, step, strokeLayer.threshold);
+    return tf.tidy(() => applyStrokeLayerTensor(mixWithFrameTensor(last.network, last.frame, weight), residual, last.motion));
   }
 
   /**
@@ -121,10 +124,11 @@ export class LiveStylizer {
   }
 
   /**
-   * The stroke layer of the current painting and weights: network(keyframe) is recomputed every
-   * STROKE_LAYER_REFRESH_STEPS steps, the layer whenever that or the painting changes.
+   * The stroke layer of the current painting and weights, and the network's weight in the mix with
+   * the frame: network(keyframe) is recomputed every STROKE_LAYER_REFRESH_STEPS steps, the two
+   * whenever that or the painting changes.
    */
-  private async strokeLayerFor(generator: Generator, keyframe: KeyframeExample, reference: GuideReference, step: number, threshold: number): Promise<StrokeLayer> {
+  private async strokeLayerFor(generator: Generator, keyframe: KeyframeExample, reference: GuideReference, step: number, threshold: number): Promise<{ layer: StrokeLayer; weight: number }> {
     let reconstruction = this.reconstruction;
     if (!reconstruction || !fresh(reconstruction, generator, keyframe.input, step)) {
       const aux = reference.pattern ? keyframeGuide(reference) : undefined;
@@ -132,10 +136,11 @@ export class LiveStylizer {
       this.reconstruction = reconstruction;
     }
     const current = this.layer;
-    if (current && current.reconstruction === reconstruction && current.painting === keyframe.styled) return current.layer;
-    const layer = createStrokeLayer(keyframe.styled, reconstruction.image, threshold);
-    this.layer = { reconstruction, painting: keyframe.styled, layer };
-    return layer;
+    if (current && current.reconstruction === reconstruction && current.painting === keyframe.styled) return current;
+    const weight = identityMixWeight(keyframe, reconstruction.image);
+    const layer = createStrokeLayer(keyframe.styled, mixWithFrame(reconstruction.image, keyframe.input, weight), threshold);
+    this.layer = { reconstruction, painting: keyframe.styled, layer, weight };
+    return this.layer;
   }
 
   /**
@@ -156,24 +161,25 @@ export class LiveStylizer {
     const scale = width / small.width;
     const motion = this.track(reference, small).map((value) => value * scale) as unknown as Affine;
     this.overheadMs = performance.now() - trackingStarted;
-    const residual = this.residualFor(generator, keyframe!, step, strokeLayer!.threshold);
+    const { tensor: residual, weight } = this.residualFor(generator, keyframe!, step, strokeLayer!.threshold);
     // Kept for restrokeTensor until the next frame, also when the caller runs this inside its own tf.tidy.
     const network = tf.keep(tf.tidy(() => stylizeTensor(generator, frame)));
-    this.lastFrameTensor = { generator, input: keyframe!.input, network, motion };
-    return tf.tidy(() => applyStrokeLayerTensor(network, residual, motion));
+    this.lastFrameTensor = { generator, input: keyframe!.input, network, frame: tf.keep(tf.clone(frame)), motion };
+    return tf.tidy(() => applyStrokeLayerTensor(mixWithFrameTensor(network, frame, weight), residual, motion));
   }
 
   /** Frees the tensors kept between frames. */
   dispose(): void {
     this.forgetLastFrame();
     this.residual?.tensor.dispose();
+    this.residual?.weight.dispose();
     this.residual = null;
     this.reconstructionTensor?.image.dispose();
     this.reconstructionTensor = null;
   }
 
-  /** The stroke layer as a tensor, rebuilt on the backend as often as `strokeLayerFor` rebuilds its own. */
-  private residualFor(generator: Generator, keyframe: KeyframeExample, step: number, threshold: number): tf.Tensor3D {
+  /** The stroke layer and the mix weight as tensors, rebuilt on the backend as often as `strokeLayerFor` rebuilds its own. */
+  private residualFor(generator: Generator, keyframe: KeyframeExample, step: number, threshold: number): { tensor: tf.Tensor3D; weight: tf.Scalar } {
     let reconstruction = this.reconstructionTensor;
     if (!reconstruction || !fresh(reconstruction, generator, keyframe.input, step)) {
       reconstruction?.image.dispose();
@@ -182,26 +188,43 @@ export class LiveStylizer {
       this.reconstructionTensor = reconstruction;
     }
     const current = this.residual;
-    if (current && current.reconstruction === reconstruction && current.painting === keyframe.styled) return current.tensor;
+    if (current && current.reconstruction === reconstruction && current.painting === keyframe.styled) return current;
     current?.tensor.dispose();
+    current?.weight.dispose();
     const image = reconstruction.image;
-    const tensor = tf.keep(tf.tidy(() => strokeResidualTensor(rgbOf(keyframe.styled), image, threshold)));
-    this.residual = { reconstruction, painting: keyframe.styled, tensor };
-    return tensor;
+    const [tensor, weight] = tf.tidy(() => {
+      const input = rgbOf(keyframe.input);
+      const painting = rgbOf(keyframe.styled);
+      const mask = keyframe.mask ? tf.squeeze(tf.slice(tf.greaterEqual(rgbOf(keyframe.mask), 128), [0, 0, 0], [-1, -1, 1]), [2]) as tf.Tensor2D : null;
+      const weight = identityMixWeightTensor(input, painting, mask, image);
+      return [tf.keep(strokeResidualTensor(painting, mixWithFrameTensor(image, input, weight), threshold)), tf.keep(weight)];
+    });
+    this.residual = { reconstruction, painting: keyframe.styled, tensor, weight };
+    return this.residual;
   }
 
   private forgetLastFrame(): void {
     this.lastFrame = null;
     this.lastFrameTensor?.network.dispose();
+    this.lastFrameTensor?.frame.dispose();
     this.lastFrameTensor = null;
   }
 }
 
-/** A frame's network output (an image or a tensor) and the motion of its strokes from the keyframe `input`. */
+/** What `stylizeParts` returns: the network's output, its weight in the mix with the frame, and the frame as shown. */
+export interface StylizedParts {
+  network: RgbaImage;
+  weight: number;
+  output: RgbaImage;
+}
+
+/** A frame (an image or a tensor), its network output and the motion of its strokes from the keyframe `input`. */
 interface LastFrame<T> {
   generator: Generator;
   input: RgbaImage;
+  /** The network's own output, before the mix with `frame` (blend.ts) that depends on the painting. */
   network: T;
+  frame: T;
   motion: Affine;
 }
 
