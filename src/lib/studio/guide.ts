@@ -44,6 +44,15 @@ export function reachedStep(hasKeyframe: boolean, hasPainted: boolean): number {
   return hasPainted ? 2 : hasKeyframe ? 1 : 0;
 }
 
+/**
+ * The guide's step once the person's progress went from `before` to `reached` (reachedStep): one step
+ * further is the person doing the step, so the guide follows; a jump of two (a saved session or style
+ * arriving with painted keyframes, possibly after "Help" reopened the guide) is not, so it stays.
+ */
+export function guideStepAfter(step: number, before: number, reached: number): number {
+  return reached === before + 1 ? Math.max(step, reached) : step;
+}
+
 /** The localStorage of this page, or null where reading it throws (some private modes). */
 export function deviceStorage(): GuideStorage | null {
   try {
