@@ -112,6 +112,8 @@ export interface FrameGuide {
   motion: Affine;
   /** The same motion on the tracking grid (pass it as `previous` for the next frame). */
   tracked: Affine;
+  /** The frame's luminance on the tracking grid. */
+  gray: GrayImage;
 }
 
 /** Maps an affine between coordinate systems: its input side scaled by `from`, its output side by `to`. */
@@ -133,9 +135,10 @@ export function frameGuide(reference: GuideReference, frame: RgbaImage, previous
   if (Math.abs(frame.height / template.height - frameScale) > 0.02 * frameScale) {
     throw new Error(`A ${frame.width}×${frame.height} frame does not have the keyframe's shape (${reference.width}×${reference.height})`);
   }
-  const tracked = estimateMotion(template, grayImage(frame, template.width, template.height), { initial: previous });
+  const gray = grayImage(frame, template.width, template.height);
+  const tracked = estimateMotion(template, gray, { initial: previous });
   const motion = rescale(tracked, keyScale, frameScale);
-  return { guide: reference.pattern ? warpGuide(reference, motion, frame.width, frame.height) : null, motion, tracked };
+  return { guide: reference.pattern ? warpGuide(reference, motion, frame.width, frame.height) : null, motion, tracked, gray };
 }
 
 /**

@@ -3,6 +3,7 @@ import { centreCrop, type CropRect } from '../camera/frames';
 import { identityMixWeight, identityMixWeightTensor, mixWithFrame, mixWithFrameTensor } from './blend';
 import { createGuideReference, frameGuide, keyframeGuide, warpGuide, type GuideReference } from './guides';
 import type { Generator } from './generator';
+import { estimateShiftField, scaleShiftField, type ShiftField } from './local-motion';
 import { IDENTITY_AFFINE, type Affine } from './motion';
 import { stylize, stylizeTensor } from './stylize';
 import { applyStrokeLayerTensor, strokeResidualTensor } from './strokes-tensor';
@@ -23,6 +24,8 @@ export class LiveStylizer {
   private reference: GuideReference | null = null;
   private referenceOf: { keyframe: RgbaImage; generator: Generator } | null = null;
   private previous: Affine = IDENTITY_AFFINE;
+  /** The last frame's shifts of parts that move on their own (tracking grid), where the next estimate starts. */
+  private previousField: ShiftField | null = null;
   /**
    * network(keyframe) behind the stroke layer, kept while the weights are fresh enough: a new stroke
    * changes only the painting, so the layer is rebuilt from it without another pass of the network.
@@ -64,16 +67,16 @@ export class LiveStylizer {
       return alone(await stylize(generator, frame, guide ? keyframeGuide(createGuideReference(frame, guide)) : undefined));
     }
     const trackingStarted = performance.now();
-    const motion = this.track(reference, frame);
+    const { motion, field } = this.track(reference, frame, !!strokeLayer);
     const aux = reference.pattern ? warpGuide(reference, motion, frame.width, frame.height) : undefined;
     this.overheadMs = performance.now() - trackingStarted;
     const network = await stylize(generator, frame, aux);
     if (!strokeLayer) return alone(network);
     const { layer, weight } = await this.strokeLayerFor(generator, keyframe!, reference, step, strokeLayer.threshold);
     const layerStarted = performance.now();
-    const output = applyStrokeLayer(mixWithFrame(network, frame, weight), layer, motion);
+    const output = applyStrokeLayer(mixWithFrame(network, frame, weight), layer, motion, field);
     this.overheadMs += performance.now() - layerStarted;
-    this.lastFrame = { generator, input: keyframe!.input, network, frame, motion };
+    this.lastFrame = { generator, input: keyframe!.input, network, frame, motion, field };
     return { network, weight, output };
   }
 
@@ -89,7 +92,7 @@ export class LiveStylizer {
     if (!strokeLayer || !keyframe || !echoes(last, generator, keyframe)) return null;
     const reference = this.referenceFor(generator, keyframe.input);
     const { layer, weight } = await this.strokeLayerFor(generator, keyframe, reference, step, strokeLayer.threshold);
-    return applyStrokeLayer(mixWithFrame(last.network, last.frame, weight), layer, last.motion);
+    return applyStrokeLayer(mixWithFrame(last.network, last.frame, weight), layer, last.motion, last.field);
   }
 
   /** `restroke` for the last frame stylized by `stylizeTensor`: the result stays on the backend; the caller disposes it. */
@@ -98,20 +101,24 @@ export class LiveStylizer {
     const { strokeLayer } = generator.config;
     if (!strokeLayer || !keyframe || !echoes(last, generator, keyframe)) return null;
     const { tensor: residual, weight } = this.residualFor(generator, keyframe, step, strokeLayer.threshold);
-    return tf.tidy(() => applyStrokeLayerTensor(mixWithFrameTensor(last.network, last.frame, weight), residual, last.motion));
+    return tf.tidy(() => applyStrokeLayerTensor(mixWithFrameTensor(last.network, last.frame, weight), residual, last.motion, last.field));
   }
 
   /**
-   * Keyframe → frame motion, each frame starting from the last one's. A frame of another shape is
+   * Keyframe → frame motion, each frame starting from the last one's, and with `withField` the shifts
+   * of parts that move on their own (local-motion.ts; null without). A frame of another shape is
    * tracked on its centred crop of the keyframe's shape, where the keyframe was cropped from.
    */
-  private track(reference: GuideReference, frame: RgbaImage): Affine {
+  private track(reference: GuideReference, frame: RgbaImage, withField: boolean): { motion: Affine; field: ShiftField | null } {
     const crop = centreCrop(frame.width, frame.height, reference.width / reference.height);
     const whole = crop.width === frame.width && crop.height === frame.height;
     const placed = frameGuide(reference, whole ? frame : cropImage(frame, crop), this.previous);
     this.previous = placed.tracked;
     const [a, b, c, d, e, f] = placed.motion;
-    return [a, b, c + crop.x, d, e, f + crop.y];
+    const motion: Affine = [a, b, c + crop.x, d, e, f + crop.y];
+    if (!withField) return { motion, field: null };
+    this.previousField = estimateShiftField(reference.gray, placed.gray, placed.tracked, this.previousField);
+    return { motion, field: scaleShiftField(this.previousField, crop.width / placed.gray.width, crop.x, crop.y) };
   }
 
   private referenceFor(generator: Generator, keyframe: RgbaImage): GuideReference {
@@ -119,6 +126,7 @@ export class LiveStylizer {
       this.reference = createGuideReference(keyframe, generator.config.guide ?? null);
       this.referenceOf = { keyframe, generator };
       this.previous = IDENTITY_AFFINE;
+      this.previousField = null;
     }
     return this.reference!;
   }
@@ -159,13 +167,15 @@ export class LiveStylizer {
     const trackingStarted = performance.now();
     // Keyframe → small-frame pixels, then to the frame's own pixels.
     const scale = width / small.width;
-    const motion = this.track(reference, small).map((value) => value * scale) as unknown as Affine;
+    const tracked = this.track(reference, small, true);
+    const motion = tracked.motion.map((value) => value * scale) as unknown as Affine;
+    const field = tracked.field && scaleShiftField(tracked.field, scale);
     this.overheadMs = performance.now() - trackingStarted;
     const { tensor: residual, weight } = this.residualFor(generator, keyframe!, step, strokeLayer!.threshold);
     // Kept for restrokeTensor until the next frame, also when the caller runs this inside its own tf.tidy.
     const network = tf.keep(tf.tidy(() => stylizeTensor(generator, frame)));
-    this.lastFrameTensor = { generator, input: keyframe!.input, network, frame: tf.keep(tf.clone(frame)), motion };
-    return tf.tidy(() => applyStrokeLayerTensor(mixWithFrameTensor(network, frame, weight), residual, motion));
+    this.lastFrameTensor = { generator, input: keyframe!.input, network, frame: tf.keep(tf.clone(frame)), motion, field };
+    return tf.tidy(() => applyStrokeLayerTensor(mixWithFrameTensor(network, frame, weight), residual, motion, field));
   }
 
   /** Frees the tensors kept between frames. */
@@ -226,6 +236,7 @@ interface LastFrame<T> {
   network: T;
   frame: T;
   motion: Affine;
+  field: ShiftField | null;
 }
 
 /** Whether `last` came from `generator` and was tracked from `keyframe`, so its strokes can be redone. */

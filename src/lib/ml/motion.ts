@@ -84,7 +84,7 @@ export function grayImage(image: RgbaImage, width: number, height: number): Gray
 }
 
 /** Halves an image by 2×2 box averaging (odd last rows/columns dropped). */
-function halve(image: GrayImage): GrayImage {
+export function halve(image: GrayImage): GrayImage {
   const width = image.width >> 1;
   const height = image.height >> 1;
   const data = new Float32Array(width * height);
@@ -99,7 +99,7 @@ function halve(image: GrayImage): GrayImage {
 }
 
 /** Bilinear sample at continuous coordinates (pixel centres at +0.5); NaN outside the image. */
-function sample(image: GrayImage, u: number, v: number): number {
+export function sample(image: GrayImage, u: number, v: number): number {
   const x = u - 0.5;
   const y = v - 0.5;
   if (x < 0 || y < 0 || x > image.width - 1 || y > image.height - 1) return NaN;

@@ -1,3 +1,4 @@
+import { isStill, shiftAt, type ShiftField } from './local-motion';
 import { invertAffine, type Affine } from './motion';
 import type { RgbaImage } from './types';
 
@@ -35,18 +36,27 @@ export function createStrokeLayer(painting: RgbaImage, reconstruction: RgbaImage
   return { width, height, residual };
 }
 
-/** Adds the stroke layer, moved by `motion` (keyframe → frame pixels, bilinear), to a stylized frame. */
-export function applyStrokeLayer(output: RgbaImage, layer: StrokeLayer, motion: Affine): RgbaImage {
+/**
+ * Adds the stroke layer, moved by `motion` (keyframe → frame pixels, bilinear) and by `field` where
+ * parts of the picture move on their own (local-motion.ts), to a stylized frame.
+ */
+export function applyStrokeLayer(output: RgbaImage, layer: StrokeLayer, motion: Affine, field: ShiftField | null = null): RgbaImage {
   const [a, b, c, d, e, f] = invertAffine(motion);
+  const shifts = isStill(field) ? null : field;
   const { width, height } = output;
   const lw = layer.width;
   const lh = layer.height;
   const source = layer.residual;
   const data = new Uint8ClampedArray(output.data);
   for (let y = 0; y < height; y++) {
-    const yc = y + 0.5;
     for (let x = 0; x < width; x++) {
-      const xc = x + 0.5;
+      let xc = x + 0.5;
+      let yc = y + 0.5;
+      if (shifts) {
+        const [sx, sy] = shiftAt(shifts, xc, yc);
+        xc -= sx;
+        yc -= sy;
+      }
       const u = a * xc + b * yc + c - 0.5;
       const v = d * xc + e * yc + f - 0.5;
       if (u < 0 || v < 0 || u > lw - 1 || v > lh - 1) continue;
