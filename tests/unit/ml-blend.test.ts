@@ -7,33 +7,16 @@ import { createGenerator } from '../../src/lib/ml/generator';
 import { LiveStylizer } from '../../src/lib/ml/live';
 import { stylize } from '../../src/lib/ml/stylize';
 import type { RgbaImage } from '../../src/lib/ml/types';
-import { halveImage } from './support/images';
+import { halveImage, paintedBar, rgb, scene } from './support/images';
 
 // In the first seconds of training the network's output is noise; the preview must show the camera
 // picture and the painted strokes instead, and hand over to the network as it learns.
-
-/** A smooth scene with some detail, its content moved by (dx, dy) pixels. */
-function scene(width: number, height: number, dx = 0, dy = 0): RgbaImage {
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const u = x + 0.5 - dx;
-      const v = y + 0.5 - dy;
-      data.set([120 + 50 * Math.sin(u / 19) * Math.cos(v / 15) + 25 * Math.sin(u / 6), 110 + 40 * Math.cos((u + v) / 11), 100 + 45 * Math.sin((u - 2 * v) / 13), 255], (y * width + x) * 4);
-    }
-  return { width, height, data };
-}
 
 /** An image made pixel by pixel from `input`'s RGB. */
 function mapped(input: RgbaImage, f: (value: number, index: number) => number): RgbaImage {
   const data = input.data.slice();
   for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) data[i + c] = f(input.data[i + c], i + c);
   return { ...input, data };
-}
-
-/** HxWx3 int32 tensor of an RGBA image. */
-function rgb(image: RgbaImage): tf.Tensor3D {
-  return tf.tidy(() => tf.slice(tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, 4], 'int32'), [0, 0, 0], [-1, -1, 3]));
 }
 
 /** Mean absolute RGB difference of two images of one size, outside rows [skip0, skip1). */
@@ -49,13 +32,6 @@ function meanDifference(a: ArrayLike<number>, aChannels: number, b: RgbaImage, s
       }
   }
   return total / count;
-}
-
-/** A copy of `image` with a magenta bar over `rows`, columns 10 to width − 10. */
-function paintedBar(image: RgbaImage, rows: [number, number]): RgbaImage {
-  const painting = { ...image, data: image.data.slice() };
-  for (let y = rows[0]; y < rows[1]; y++) for (let x = 10; x < image.width - 10; x++) painting.data.set([255, 0, 255], (y * image.width + x) * 4);
-  return painting;
 }
 
 describe('the mix weight', () => {
@@ -130,7 +106,7 @@ describe('the preview of an untrained network', () => {
   it('shows the camera picture and the painted bar, not the network noise, on the CPU and on the backend, leaking no tensors', async () => {
     const generator = createGenerator({ ...NETWORKS.mobile, name: 'layered', strokeLayer: { threshold: 60 } } as NetworkConfig, 5);
     const input = scene(96, 64);
-    const keyframe = { input, styled: paintedBar(input, [20, 28]) };
+    const keyframe = { input, styled: paintedBar(input, [20, 28], [10, 86]) };
     const frame = scene(96, 64, 4, 6);
     const untrained = await stylize(generator, frame);
     // The untrained network alone is far from the frame...

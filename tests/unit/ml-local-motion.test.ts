@@ -9,7 +9,7 @@ import { applyAffine, estimateMotion, grayImage, IDENTITY_AFFINE } from '../../s
 import { applyStrokeLayer, createStrokeLayer } from '../../src/lib/ml/strokes';
 import { applyStrokeLayerTensor, strokeResidualTensor } from '../../src/lib/ml/strokes-tensor';
 import type { RgbaImage } from '../../src/lib/ml/types';
-import { halveImage } from './support/images';
+import { halveImage, paintedBar, rgb } from './support/images';
 
 // A selfie: the face moves, the background does not. The global motion follows the larger part (the
 // background), so strokes painted on the face must follow the face by the local shifts.
@@ -33,18 +33,6 @@ function render(width: number, height: number, dx = 0, dy = 0, face = { cx: 0.5,
       data.set([r, g, b, 255], (y * width + x) * 4);
     }
   return { width, height, data };
-}
-
-/** A copy of `image` with a magenta bar over `rows` × `columns` (each [from, to)). */
-function paintedBar(image: RgbaImage, rows: [number, number], columns: [number, number]): RgbaImage {
-  const painting = { ...image, data: image.data.slice() };
-  for (let y = rows[0]; y < rows[1]; y++) for (let x = columns[0]; x < columns[1]; x++) painting.data.set([255, 0, 255], (y * image.width + x) * 4);
-  return painting;
-}
-
-/** HxWx3 int32 tensor of an RGBA image. */
-function rgb(image: RgbaImage): tf.Tensor3D {
-  return tf.tidy(() => tf.slice(tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, 4], 'int32'), [0, 0, 0], [-1, -1, 3]));
 }
 
 const isMagenta = (data: ArrayLike<number>, at: number) => data[at] > 200 && data[at + 1] < 70 && data[at + 2] > 200;

@@ -6,29 +6,11 @@ import { createGenerator, type Generator } from '../../src/lib/ml/generator';
 import { LiveStylizer } from '../../src/lib/ml/live';
 import type { Affine } from '../../src/lib/ml/motion';
 import type { RgbaImage } from '../../src/lib/ml/types';
-import { halveImage } from './support/images';
+import { halveImage, paintedBar, rgb, scene } from './support/images';
 
 // The GPU-resident preview adds the stroke layer with tensor ops; it must show what the CPU path shows.
 // A new stroke shows at once: on the next frame without a pass over the keyframe, and on the last
 // frame again (its echo) without any pass at all.
-
-/** A smooth scene with detail at a few scales, moved by a shift of (dx, dy) pixels. */
-function scene(width: number, height: number, dx = 0, dy = 0): RgbaImage {
-  const data = new Uint8ClampedArray(width * height * 4);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const u = x + 0.5 - dx;
-      const v = y + 0.5 - dy;
-      const coarse = Math.sin(u / 19) * Math.cos(v / 15);
-      data.set([120 + 50 * coarse + 25 * Math.sin(u / 6), 110 + 40 * Math.cos((u + v) / 11), 100 + 45 * Math.sin((u - 2 * v) / 13), 255], (y * width + x) * 4);
-    }
-  return { width, height, data };
-}
-
-/** HxWx3 int32 tensor of an RGBA image. */
-function rgb(image: RgbaImage): tf.Tensor3D {
-  return tf.tidy(() => tf.slice(tf.tensor3d(Int32Array.from(image.data), [image.height, image.width, 4], 'int32'), [0, 0, 0], [-1, -1, 3]));
-}
 
 /** Counts the passes of `generator`'s network from now on (set `passes` back to 0 to count afresh). */
 function countPasses(generator: Generator): { passes: number } {
@@ -39,13 +21,6 @@ function countPasses(generator: Generator): { passes: number } {
     return apply(...args);
   };
   return counter;
-}
-
-/** A copy of `image` with a magenta bar over `rows` and `columns` (each [from, to)). */
-function paintedBar(image: RgbaImage, rows: [number, number], columns: [number, number]): RgbaImage {
-  const painting = { ...image, data: image.data.slice() };
-  for (let y = rows[0]; y < rows[1]; y++) for (let x = columns[0]; x < columns[1]; x++) painting.data.set([255, 0, 255], (y * image.width + x) * 4);
-  return painting;
 }
 
 describe('stroke layer on tensors', () => {
