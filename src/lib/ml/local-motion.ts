@@ -1,4 +1,4 @@
-import { halve, invertAffine, sample, applyAffine, type Affine, type GrayImage } from './motion';
+import { applyAffine, gradients, halve, invertAffine, sample, type Affine, type GrayImage } from './motion';
 
 // The global motion (motion.ts) follows the larger part of the picture: a face that turns in front of
 // a still background leaves the strokes painted on it behind. After it, a coarse grid of shifts says
@@ -76,20 +76,6 @@ function warpGray(keyframe: GrayImage, motion: Affine, width: number, height: nu
       data[y * width + x] = sample(keyframe, u, v);
     }
   return { width, height, data };
-}
-
-/** Central-difference gradients of an image (zero on its border). */
-function gradients(image: GrayImage): [GrayImage, GrayImage] {
-  const { width, height, data } = image;
-  const gx = new Float32Array(width * height);
-  const gy = new Float32Array(width * height);
-  for (let y = 1; y < height - 1; y++)
-    for (let x = 1; x < width - 1; x++) {
-      const i = y * width + x;
-      gx[i] = 0.5 * (data[i + 1] - data[i - 1]);
-      gy[i] = 0.5 * (data[i + width] - data[i - width]);
-    }
-  return [{ width, height, data: gx }, { width, height, data: gy }];
 }
 
 /** Reused buffers for one window's samples. */

@@ -98,6 +98,20 @@ export function halve(image: GrayImage): GrayImage {
   return { width, height, data };
 }
 
+/** Central-difference gradients of an image (zero on its border). */
+export function gradients(image: GrayImage): [GrayImage, GrayImage] {
+  const { width, height, data } = image;
+  const gx = new Float32Array(width * height);
+  const gy = new Float32Array(width * height);
+  for (let y = 1; y < height - 1; y++)
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      gx[i] = 0.5 * (data[i + 1] - data[i - 1]);
+      gy[i] = 0.5 * (data[i + width] - data[i - width]);
+    }
+  return [{ width, height, data: gx }, { width, height, data: gy }];
+}
+
 /** Bilinear sample at continuous coordinates (pixel centres at +0.5); NaN outside the image. */
 export function sample(image: GrayImage, u: number, v: number): number {
   const x = u - 0.5;
@@ -154,16 +168,8 @@ function solve6(h: Float64Array, b: Float64Array): Float64Array | null {
  */
 function refineLevel(template: GrayImage, image: GrayImage, warp: Affine, iterations: number): Affine {
   const { width, height, data: t } = template;
-  // Template gradients (central differences, zero at the border); parameters are relative to the centre.
-  const gx = new Float32Array(width * height);
-  const gy = new Float32Array(width * height);
-  for (let y = 1; y < height - 1; y++) {
-    for (let x = 1; x < width - 1; x++) {
-      const i = y * width + x;
-      gx[i] = 0.5 * (t[i + 1] - t[i - 1]);
-      gy[i] = 0.5 * (t[i + width] - t[i - width]);
-    }
-  }
+  // Template gradients; parameters are relative to the centre.
+  const [{ data: gx }, { data: gy }] = gradients(template);
   const cx = width / 2;
   const cy = height / 2;
   // Work in centred coordinates: warp' = C⁻¹·warp·C with C a shift by the centre.
