@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { thresholdMask } from './sampler';
 import type { KeyframeExample, RgbaImage } from './types';
 
 // Until the network has learnt anything its output is noise, and the preview would show noise over
@@ -15,10 +16,11 @@ import type { KeyframeExample, RgbaImage } from './types';
  */
 export function identityMixWeight(keyframe: KeyframeExample, network: RgbaImage): number {
   const { input, styled, mask } = keyframe;
+  const selected = mask ? thresholdMask(mask) : null;
   let dot = 0;
   let norm = 0;
   for (let i = 0; i < input.data.length; i += 4) {
-    if (mask && mask.data[i] < 128) continue;
+    if (selected && !selected[i >> 2]) continue;
     for (let c = 0; c < 3; c++) {
       const change = network.data[i + c] - input.data[i + c];
       dot += change * (styled.data[i + c] - input.data[i + c]);

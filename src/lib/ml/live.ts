@@ -5,6 +5,7 @@ import { createGuideReference, frameGuide, keyframeGuide, warpGuide, type GuideR
 import type { Generator } from './generator';
 import { estimateShiftField, scaleShiftField, type ShiftField } from './local-motion';
 import { IDENTITY_AFFINE, type Affine } from './motion';
+import { thresholdMask } from './sampler';
 import { stylize, stylizeTensor } from './stylize';
 import { applyStrokeLayerTensor, strokeResidualTensor } from './strokes-tensor';
 import { applyStrokeLayer, createStrokeLayer, type StrokeLayer } from './strokes';
@@ -205,7 +206,7 @@ export class LiveStylizer {
     const [tensor, weight] = tf.tidy(() => {
       const input = rgbOf(keyframe.input);
       const painting = rgbOf(keyframe.styled);
-      const mask = keyframe.mask ? tf.squeeze(tf.slice(tf.greaterEqual(rgbOf(keyframe.mask), 128), [0, 0, 0], [-1, -1, 1]), [2]) as tf.Tensor2D : null;
+      const mask = keyframe.mask ? tf.tensor2d(thresholdMask(keyframe.mask), [keyframe.mask.height, keyframe.mask.width], 'int32') : null;
       const weight = identityMixWeightTensor(input, painting, mask, image);
       return [tf.keep(strokeResidualTensor(painting, mixWithFrameTensor(image, input, weight), threshold)), tf.keep(weight)];
     });
