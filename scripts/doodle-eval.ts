@@ -11,6 +11,11 @@
  * what a perfect use of the guide channels could reach). The set is built outside the repository:
  *   python3 /work/shared/data/build_doodle.py --key …/vtest/input/030.png --key …/tree/input/030.png --out DIR
  * --record FILE appends the JSON line to FILE; --out DIR keeps the stylized frames.
+ *
+ * Two painted keyframes: --also-set DIR2 trains on both sets' keyframes together and stylizes the
+ * first set's frames, then the second's (a camera that turns from one view to the other; with
+ * --alternate one of each in turn), scoring each set; --strokes-from first carries only the first
+ * keyframe's strokes (default all: the studio's way).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -42,8 +47,15 @@ function warpedPainting(key: ml.RgbaImage, painting: ml.RgbaImage, frame: ml.Rgb
   return { width: frame.width, height: frame.height, data };
 }
 
+/** score_doodle.py's figures for the stylized frames in `outDir` against the set. */
+function scoreDoodles(outDir: string, set: string): { psnr: number; strokeRecall: number; spillMae: number } {
+  const line = execFileSync(PYTHON, [SCORE_PY, outDir, set], { encoding: 'utf8' });
+  const { psnr, stroke_recall: strokeRecall, spill_mae: spillMae } = JSON.parse(line.trim().split('\n').at(-1)!);
+  return { psnr, strokeRecall, spillMae };
+}
+
 async function main(argv: string[]): Promise<void> {
-  const flags = parseFlags(argv, { ...TRAIN_FLAGS, set: 'value', baseline: 'value', out: 'value', record: 'value', label: 'value' });
+  const flags = parseFlags(argv, { ...TRAIN_FLAGS, set: 'value', baseline: 'value', out: 'value', record: 'value', label: 'value', 'also-set': 'value', 'strokes-from': 'value', alternate: 'switch' });
   const set = flags.get('set');
   if (!set || !existsSync(join(set, 'painting.png'))) throw new CliError('give --set DIR, a doodle set folder with key.png, painting.png and input/');
   const baseline = flags.get('baseline');
@@ -51,6 +63,10 @@ async function main(argv: string[]): Promise<void> {
   if ((baseline === undefined) === (candidate === undefined)) throw new CliError(`give exactly one of --baseline ${BASELINES.join('|')} or --candidate NAME`);
   if (baseline !== undefined && !BASELINES.includes(baseline)) throw new CliError(`unknown baseline "${baseline}"`);
   const method = baseline ?? candidate!;
+  const alsoSet = flags.get('also-set');
+  if (alsoSet !== undefined && (baseline !== undefined || !existsSync(join(alsoSet, 'painting.png')))) throw new CliError('--also-set takes a second doodle set, with --candidate');
+  const strokesFrom = flags.get('strokes-from') ?? 'all';
+  if (!['first', 'all'].includes(strokesFrom)) throw new CliError('--strokes-from takes first or all');
   const clip = basename(resolve(set));
   const outDir = resolve(flags.get('out') ?? join('tests/.artifacts/doodle', `${clip}-${method.replaceAll('/', '_')}`));
   await rm(outDir, { recursive: true, force: true });
@@ -63,14 +79,30 @@ async function main(argv: string[]): Promise<void> {
     for (const name of names) await copyFile(baseline === 'identity' ? join(set, 'input', name) : join(set, 'painting.png'), join(outDir, name));
   } else if (baseline === 'keywarp') {
     for (const name of names) await writePng(join(outDir, name), warpedPainting(key, painting, await readPng(join(set, 'input', name))));
-  } else {
+  } else if (alsoSet === undefined) {
     const trained = await trainCandidate(flags, key, painting);
     for (const name of names) await writePng(join(outDir, name), await trained.stylize(await readPng(join(set, 'input', name))));
     figures = trained.figures();
     await trained.dispose();
   }
-  const line = execFileSync(PYTHON, [SCORE_PY, outDir, set], { encoding: 'utf8' });
-  const { psnr, stroke_recall: strokeRecall, spill_mae: spillMae } = JSON.parse(line.trim().split('\n').at(-1)!);
+  let also: Record<string, unknown> = {};
+  if (alsoSet !== undefined) {
+    const alsoDir = `${outDir}-also`;
+    await rm(alsoDir, { recursive: true, force: true });
+    await mkdir(alsoDir, { recursive: true });
+    const alsoNames = (await readdir(join(alsoSet, 'input'))).filter((name) => name.endsWith('.png')).sort();
+    const moreExamples = [{ input: await readPng(join(alsoSet, 'key.png')), styled: await readPng(join(alsoSet, 'painting.png')) }];
+    const trained = await trainCandidate(flags, key, painting, { moreExamples, strokesFromAll: strokesFrom === 'all' });
+    const first = names.map((name) => [set, outDir, name]);
+    const second = alsoNames.map((name) => [alsoSet, alsoDir, name]);
+    const order = flags.has('alternate') ? first.flatMap((item, i) => [item, ...second.slice(i, i + 1)]).concat(second.slice(first.length)) : [...first, ...second];
+    for (const [from, to, name] of order) await writePng(join(to, name), await trained.stylize(await readPng(join(from, 'input', name))));
+    figures = trained.figures();
+    await trained.dispose();
+    const scored = scoreDoodles(alsoDir, alsoSet);
+    also = { alsoClip: basename(resolve(alsoSet)), strokesFrom, alternate: flags.has('alternate'), alsoPsnr: scored.psnr, alsoStrokeRecall: scored.strokeRecall, alsoSpillMae: scored.spillMae, alsoFrames: alsoNames.length };
+  }
+  const { psnr, strokeRecall, spillMae } = scoreDoodles(outDir, set);
   const record = {
     label: `${flags.get('label') ?? method}${Number(flags.get('replicas') ?? 1) > 1 ? ` ×${flags.get('replicas')} threads` : ''}`,
     set: 'doodle',
@@ -84,6 +116,7 @@ async function main(argv: string[]): Promise<void> {
     strokeRecall,
     spillMae,
     frames: names.length,
+    ...also,
     date: new Date().toISOString()
   };
   await printRecord(record, flags);

@@ -36,11 +36,19 @@ function withStrokeLayer(generator: ml.Generator, threshold: number): ml.Generat
   return Object.assign(Object.create(generator) as ml.Generator, { config: { ...generator.config, strokeLayer: { threshold } } });
 }
 
-/**
- * Trains `--candidate` on one painted keyframe within the budget the flags give; `otherScales` are
- * the same keyframe at other sizes, trained on together (patches drawn round-robin over them).
- */
-export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, styled: ml.RgbaImage, otherScales: ml.KeyframeExample[] = []): Promise<TrainedCandidate> {
+/** What `trainCandidate` does beyond one keyframe and the budget flags. */
+export interface TrainOptions {
+  /** More keyframes (or the same one at other sizes), trained on together: patches drawn round-robin over all. */
+  moreExamples?: ml.KeyframeExample[];
+  /** Frames carry the strokes of every keyframe trained on, the best-matching each frame (the studio's way); default: the first's. */
+  strokesFromAll?: boolean;
+  /** A change of keyframes part-way (one replica, a --steps or --cpu-seconds budget): after `fraction` of the budget the patches come from `examples`. */
+  switchTo?: { fraction: number; examples: ml.KeyframeExample[] };
+}
+
+/** Trains `--candidate` on a painted keyframe within the budget the flags give. */
+export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, styled: ml.RgbaImage, options: TrainOptions = {}): Promise<TrainedCandidate> {
+  const { moreExamples = [], strokesFromAll = false, switchTo } = options;
   const name = flags.get('candidate');
   if (!name) throw new CliError('give --candidate NAME');
   const candidate = candidateByName(name);
@@ -57,8 +65,9 @@ export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, st
   // Guided networks place their guide channels in the Trainer; 6-channel networks without a guide
   // setting get the same static pattern on every frame (the earlier aux candidate).
   const staticAux = network.inputChannels === 6 && !network.guide ? ml.createAuxImage(input.width, input.height).image : undefined;
-  const examples = [{ input, styled, ...(staticAux ? { aux: staticAux } : {}) }, ...otherScales];
+  const examples = [{ input, styled, ...(staticAux ? { aux: staticAux } : {}) }, ...moreExamples];
   const replicas = positiveNumber(flags, 'replicas', true) ?? 1;
+  if (switchTo && (replicas > 1 || seconds !== undefined)) throw new CliError('a keyframe switch needs one replica and a --steps or --cpu-seconds budget');
   const seed = positiveNumber(flags, 'seed', true) ?? 1;
   const weights = weightsFile ? new Uint8Array(await readFile(weightsFile)) : undefined;
   // Weights trained before carry their own network settings (the candidate's may have changed since).
@@ -67,11 +76,21 @@ export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, st
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
   let last: ml.TrainProgress;
+  let switched = false;
+  let stepsDone = 0;
+  /** The part of the budget spent so far, from 0 to 1. */
+  const spent = () => (cpuSecondsBudget !== undefined ? cpuMsSince(cpuStart) / (cpuSecondsBudget * 1000) : stepsDone / steps!);
   if (weights) {
     last = await group.run({ steps: 0 });
-  } else if (cpuSecondsBudget !== undefined) {
-    do last = await group.trainStep();
-    while (cpuMsSince(cpuStart) < cpuSecondsBudget * 1000);
+  } else if (cpuSecondsBudget !== undefined || switchTo) {
+    do {
+      if (switchTo && !switched && spent() >= switchTo.fraction) {
+        trainer.setExamples(switchTo.examples);
+        switched = true;
+      }
+      last = await group.trainStep();
+      stepsDone += 1;
+    } while (spent() < 1);
   } else {
     last = await group.run(steps !== undefined ? { steps } : { seconds });
   }
@@ -82,7 +101,7 @@ export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, st
   // The app's live path: tracking from the keyframe, guide channels, stroke layer (--stroke-layer T overrides the network's).
   const generator = strokeThreshold ? withStrokeLayer(trainer.generator, strokeThreshold) : trainer.generator;
   const live = new ml.LiveStylizer();
-  const keyframe = { input, styled };
+  const keyframes = strokesFromAll ? examples.map(({ input, styled }) => ({ input, styled })) : { input, styled };
   let frames = 0;
   let inferMs = 0;
   let inferCpuMs = 0;
@@ -91,7 +110,7 @@ export async function trainCandidate(flags: ParsedFlags, input: ml.RgbaImage, st
     async stylize(frame) {
       const started = performance.now();
       const cpu = process.cpuUsage();
-      const output = staticAux ? await ml.stylize(generator, frame, staticAux) : await live.stylize(generator, keyframe, frame, last.step);
+      const output = staticAux ? await ml.stylize(generator, frame, staticAux) : await live.stylize(generator, keyframes, frame, last.step);
       inferCpuMs += cpuMsSince(cpu);
       inferMs += performance.now() - started;
       overheadMs += live.overheadMs;

@@ -80,7 +80,7 @@ describe('GPU-resident preview frames', () => {
     const stylizer = new FrameStylizer(true);
     stylizer.setWeights(await encodeWeightsAsync(generator));
     const input = frameData();
-    stylizer.setReference({ input, styled: paintedRows(input, 10, 16) });
+    stylizer.setReferences([{ input, styled: paintedRows(input, 10, 16) }]);
 
     // The first frame builds the stroke layer on the GPU; the next one only moves and adds it.
     (await stylizer.stylize(await createImageBitmap(input), 1)).close();
@@ -105,12 +105,12 @@ describe('GPU-resident preview frames', () => {
     const stylizer = new FrameStylizer(true);
     stylizer.setWeights(await encodeWeightsAsync(generator));
     const input = frameData();
-    stylizer.setReference({ input, styled: paintedRows(input, 4, 9) });
+    stylizer.setReferences([{ input, styled: paintedRows(input, 4, 9) }]);
     (await stylizer.stylize(await createImageBitmap(input), 1)).close();
     // One echo to build the new painting's layer (its shaders compile), then count the next stroke's echo.
-    stylizer.setReference({ input, styled: paintedRows(input, 12, 17) });
+    stylizer.setReferences([{ input, styled: paintedRows(input, 12, 17) }]);
     (await stylizer.restroke(1))!.close();
-    stylizer.setReference({ input, styled: paintedRows(input, 19, 24) });
+    stylizer.setReferences([{ input, styled: paintedRows(input, 19, 24) }]);
     const before = { ...gpuCalls };
     const echo = await stylizer.restroke(1);
     expect(gpuCalls.readbacks - before.readbacks).toBe(0);
@@ -122,6 +122,39 @@ describe('GPU-resident preview frames', () => {
       const at = (x: number, y: number) => [...shown.subarray((y * WIDTH + x) * 4, (y * WIDTH + x) * 4 + 3)];
       const [r, g, b] = at(20, 21);
       expect(r > 200 && g < 70 && b > 200, `pixel ${[r, g, b]}`).toBe(true);
+    }
+    stylizer.clear();
+    generator.dispose();
+  });
+
+  it('switch to the strokes of the keyframe the frame shows with 0 readbacks', async () => {
+    const generator = createGenerator({ ...TINY, strokeLayer: { threshold: 60 } }, 3);
+    const stylizer = new FrameStylizer(true);
+    stylizer.setWeights(await encodeWeightsAsync(generator));
+    const first = frameData();
+    // Another view: other stripes, not a moved copy of the first.
+    const second = new ImageData(WIDTH, HEIGHT);
+    for (let y = 0; y < HEIGHT; y++)
+      for (let x = 0; x < WIDTH; x++) second.data.set([((x * x + 3 * y) * 7) % 256, 255 - ((x * 11 + y * y) % 256), (y * 29) % 256, 255], (y * WIDTH + x) * 4);
+    stylizer.setReferences([
+      { input: first, styled: paintedRows(first, 4, 9) },
+      { input: second, styled: paintedRows(second, 19, 24) }
+    ]);
+    // Both keyframes' layers are built once (shaders compile); then each change of view is counted.
+    for (const view of [first, second]) (await stylizer.stylize(await createImageBitmap(view), 1)).close();
+    for (const view of [first, second]) {
+      const before = { ...gpuCalls };
+      const output = await stylizer.stylize(await createImageBitmap(view), 1);
+      expect(gpuCalls.readbacks - before.readbacks).toBe(0);
+      const shown = pixelsOf(output);
+      output.close();
+      if (gpuDrawWorks()) {
+        const magenta = (y: number) => {
+          const [r, g, b] = shown.subarray((y * WIDTH + 20) * 4, (y * WIDTH + 20) * 4 + 3);
+          return r > 200 && g < 70 && b > 200;
+        };
+        expect([magenta(6), magenta(21)]).toEqual(view === first ? [true, false] : [false, true]);
+      }
     }
     stylizer.clear();
     generator.dispose();

@@ -35,8 +35,8 @@ export interface NetworkConfig {
    */
   guide?: GuideConfig;
   /**
-   * Carry what the network does not reproduce on its first keyframe into each frame by the motion from
-   * that keyframe (src/lib/ml/strokes.ts): the difference counts fully above `threshold` (RGB sum,
+   * Carry what the network does not reproduce on a painted keyframe into each frame by the motion
+   * from that keyframe (src/lib/ml/strokes.ts; live.ts picks the keyframe the frame matches best): the difference counts fully above `threshold` (RGB sum,
    * 0–765) and not at all below half of it. Absent: the network's output alone.
    */
   strokeLayer?: { threshold: number };

@@ -3,7 +3,7 @@
 import { fitLongSide } from '../camera/frames';
 import { mixWithFrame } from './blend';
 import type { Generator } from './generator';
-import type { LiveStylizer } from './live';
+import type { LiveStylizer, StrokeKeyframes } from './live';
 import { detailUpsample, guidedUpsample, resizeFloat, rgbPlanes, toRgbaImage, GUIDED_UPSAMPLE, type GuidedUpsampleOptions } from './resample';
 import { stylize } from './stylize';
 import type { KeyframeExample, RgbaImage } from './types';
@@ -30,7 +30,7 @@ export interface FullSizeOptions {
 
 /**
  * Stylizes `frame` at its own size with a network trained at the working size. The network and the
- * stroke layer (strokes carried from `keyframe` by the tracked motion, src/lib/ml/live.ts) run at the
+ * stroke layer (strokes carried from `keyframes` by the tracked motion, src/lib/ml/live.ts) run at the
  * working size, as in the preview, so the look matches it; the network's output is upsampled by
  * `method` and mixed with the full-size frame as the preview mixes it (blend.ts), the stroke layer
  * bicubically (painted strokes do not follow the frame's edges). `live` keeps the
@@ -39,16 +39,16 @@ export interface FullSizeOptions {
 export async function stylizeFullSize(
   live: LiveStylizer,
   generator: Generator,
-  keyframe: KeyframeExample | undefined,
+  keyframes: StrokeKeyframes,
   frame: RgbaImage,
   step: number,
   options: FullSizeOptions = {}
 ): Promise<RgbaImage> {
   const method = options.method ?? 'bicubic';
   const working = fitLongSide(frame.width, frame.height, options.workingSide ?? FULL_SIZE_WORKING_SIDE);
-  if (working.width === frame.width && working.height === frame.height) return live.stylize(generator, keyframe, frame, step);
+  if (working.width === frame.width && working.height === frame.height) return live.stylize(generator, keyframes, frame, step);
   const small = toRgbaImage(resizeFloat(rgbPlanes(frame), working.width, working.height));
-  const { network, weight, output } = await live.stylizeParts(generator, keyframe, small, step);
+  const { network, weight, output } = await live.stylizeParts(generator, keyframes, small, step);
   let upsampled: RgbaImage;
   if (method === 'guided') upsampled = guidedUpsample(network, small, frame, options.guided ?? GUIDED_UPSAMPLE);
   else if (method === 'detail') upsampled = detailUpsample(network, small, frame);

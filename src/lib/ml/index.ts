@@ -15,10 +15,11 @@ export { PatchSampler, thresholdMask, erodeMask, dilateMask, validCentres, paint
 export type { PatchBatch, StrokeEmphasis } from './sampler';
 export { createAuxImage, poissonDiskSeeds, renderAuxImage } from './aux';
 export type { GaussianSeed, AuxOptions } from './aux';
-export { estimateMotion, grayImage, trackingSize, composeAffine, invertAffine, applyAffine, IDENTITY_AFFINE } from './motion';
+export { estimateMotion, alignmentError, grayImage, trackingSize, composeAffine, invertAffine, applyAffine, IDENTITY_AFFINE } from './motion';
 export type { Affine, GrayImage, MotionOptions } from './motion';
 export { createGuideReference, frameGuide, keyframeGuide, warpGuide, withGuides, DEFAULT_GUIDE, TRACKING_SIZE } from './guides';
-export { LiveStylizer, STROKE_LAYER_REFRESH_STEPS } from './live';
+export { LiveStylizer, STROKE_LAYER_REFRESH_STEPS, REFERENCE_SWITCH_RATIO } from './live';
+export type { StrokeKeyframes } from './live';
 export type { GuideConfig, GuideReference, FrameGuide } from './guides';
 export { Trainer, trainWithin } from './trainer';
 export type { TrainProgress, TrainerOptions, TrainBudget, GradientExchange, ReplicaOptions } from './trainer';

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { centreCrop, type CropRect } from '../camera/frames';
 import { identityMixWeight, identityMixWeightTensor, mixWithFrame, mixWithFrameTensor } from './blend';
-import { createGuideReference, frameGuide, keyframeGuide, warpGuide, type GuideReference } from './guides';
+import { createGuideReference, frameGuide, keyframeGuide, warpGuide, type FrameGuide, type GuideReference } from './guides';
 import type { Generator } from './generator';
 import { estimateShiftField, scaleShiftField, type ShiftField } from './local-motion';
-import { IDENTITY_AFFINE, type Affine } from './motion';
+import { alignmentError, IDENTITY_AFFINE, type Affine } from './motion';
 import { thresholdMask } from './sampler';
 import { stylize, stylizeTensor } from './stylize';
 import { applyStrokeLayerTensor, strokeResidualTensor } from './strokes-tensor';
@@ -15,18 +15,31 @@ import type { KeyframeExample, RgbaImage } from './types';
 export const STROKE_LAYER_REFRESH_STEPS = 20;
 
 /**
- * Stylizes live camera frames the way the network was trained to be used: tracks each frame from the
- * reference keyframe (the first painted one, as in training; each frame starts from the last one's
- * motion), gives guided networks their moved guide channels, and adds the stroke layer when the
- * network's configuration asks for it, mixed with the frame itself while the network is still worse
- * than the unchanged keyframe (blend.ts). One instance per live stream.
+ * Another painted keyframe takes over a stream's strokes when its alignment error (motion.ts) is below
+ * this share of the current one's: two keyframes that match about as well do not trade places every frame.
+ */
+export const REFERENCE_SWITCH_RATIO = 0.8;
+
+/** The painted keyframes a stream carries strokes from: one, several (in training order), or none. */
+export type StrokeKeyframes = KeyframeExample | readonly KeyframeExample[] | undefined;
+
+/**
+ * Stylizes live camera frames the way the network was trained to be used: tracks each frame from a
+ * painted keyframe (each frame starts from the last one's motion), gives guided networks their moved
+ * guide channels, and adds that keyframe's stroke layer when the network's configuration asks for it,
+ * mixed with the frame itself while the network is still worse than the unchanged keyframe
+ * (blend.ts). With several painted keyframes the strokes come from the one the frame matches best:
+ * each frame tracks the current one and, in turn, one other, which takes over when it matches clearly
+ * better (REFERENCE_SWITCH_RATIO). Guided networks always track the first, whose guide they
+ * were trained with. One instance per live stream.
  */
 export class LiveStylizer {
-  private reference: GuideReference | null = null;
-  private referenceOf: { keyframe: RgbaImage; generator: Generator } | null = null;
-  private previous: Affine = IDENTITY_AFFINE;
-  /** The last frame's shifts of parts that move on their own (tracking grid), where the next estimate starts. */
-  private previousField: ShiftField | null = null;
+  /** Each painted keyframe's reference and last placement, by its input image. */
+  private tracks = new Map<RgbaImage, KeyframeTrack>();
+  /** The input of the keyframe the last frame took its strokes from. */
+  private chosen: RgbaImage | null = null;
+  /** Which of the other keyframes the next frame measures. */
+  private turn = 0;
   /**
    * network(keyframe) behind the stroke layer, kept while the weights are fresh enough: a new stroke
    * changes only the painting, so the layer is rebuilt from it without another pass of the network.
@@ -43,12 +56,12 @@ export class LiveStylizer {
   overheadMs = 0;
 
   /**
-   * One frame through `generator` (trained at `step` on `keyframe` as its reference). Without a
-   * keyframe (weights loaded alone), the network alone. A frame of another shape than the keyframe
-   * (the studio crops keyframes to the paint area) is tracked on its centred crop of that shape.
+   * One frame through `generator` (trained at `step` on `keyframes`). Without a keyframe (weights
+   * loaded alone), the network alone. A frame of another shape than the keyframes (the studio crops
+   * keyframes to the paint area) is tracked on its centred crop of that shape.
    */
-  async stylize(generator: Generator, keyframe: KeyframeExample | undefined, frame: RgbaImage, step: number): Promise<RgbaImage> {
-    return (await this.stylizeParts(generator, keyframe, frame, step)).output;
+  async stylize(generator: Generator, keyframes: StrokeKeyframes, frame: RgbaImage, step: number): Promise<RgbaImage> {
+    return (await this.stylizeParts(generator, keyframes, frame, step)).output;
   }
 
   /**
@@ -56,80 +69,105 @@ export class LiveStylizer {
    * (blend.ts) before the stroke layer was added (`output` is `network` itself when no strokes are
    * carried): full-size output upsamples the parts differently.
    */
-  async stylizeParts(generator: Generator, keyframe: KeyframeExample | undefined, frame: RgbaImage, step: number): Promise<StylizedParts> {
+  async stylizeParts(generator: Generator, keyframes: StrokeKeyframes, frame: RgbaImage, step: number): Promise<StylizedParts> {
     const { guide, strokeLayer } = generator.config;
     this.overheadMs = 0;
     this.forgetLastFrame();
     const alone = (image: RgbaImage) => ({ network: image, weight: 1, output: image });
     if (!guide && !strokeLayer) return alone(await stylize(generator, frame));
-    const reference = keyframe ? this.referenceFor(generator, keyframe.input) : null;
-    if (!reference) {
+    const trackingStarted = performance.now();
+    const placed = this.place(generator, listOf(keyframes), frame, !!strokeLayer);
+    if (!placed) {
       // Nothing to track against: the guide as on a keyframe (unmoved), no strokes carried.
       return alone(await stylize(generator, frame, guide ? keyframeGuide(createGuideReference(frame, guide)) : undefined));
     }
-    const trackingStarted = performance.now();
-    const { motion, field } = this.track(reference, frame, !!strokeLayer);
+    const { keyframe, reference, motion, field } = placed;
     const aux = reference.pattern ? warpGuide(reference, motion, frame.width, frame.height) : undefined;
     this.overheadMs = performance.now() - trackingStarted;
     const network = await stylize(generator, frame, aux);
     if (!strokeLayer) return alone(network);
-    const { layer, weight } = await this.strokeLayerFor(generator, keyframe!, reference, step, strokeLayer.threshold);
+    const { layer, weight } = await this.strokeLayerFor(generator, keyframe, reference, step, strokeLayer.threshold);
     const layerStarted = performance.now();
     const output = applyStrokeLayer(mixWithFrame(network, frame, weight), layer, motion, field);
     this.overheadMs += performance.now() - layerStarted;
-    this.lastFrame = { generator, input: keyframe!.input, network, frame, motion, field };
+    this.lastFrame = { generator, input: keyframe.input, network, frame, motion, field };
     return { network, weight, output };
   }
 
   /**
-   * The last frame again, with the strokes of `keyframe`'s painting as it is now: its network output
-   * and motion are kept, only the stroke layer is rebuilt, so a new stroke shows without another pass
-   * of the network over a frame. Null when the last frame carried no strokes, came from other weights'
-   * network or another keyframe, or stayed on the GPU (`restrokeTensor`).
+   * The last frame again, with the strokes of its keyframe's painting as it is now (found among
+   * `keyframes`): its network output and motion are kept, only the stroke layer is rebuilt, so a new
+   * stroke shows without another pass of the network over a frame. Null when the last frame carried
+   * no strokes, came from other weights' network, or stayed on the GPU (`restrokeTensor`).
    */
-  async restroke(generator: Generator, keyframe: KeyframeExample | undefined, step: number): Promise<RgbaImage | null> {
+  async restroke(generator: Generator, keyframes: StrokeKeyframes, step: number): Promise<RgbaImage | null> {
     const last = this.lastFrame;
     const { strokeLayer } = generator.config;
-    if (!strokeLayer || !keyframe || !echoes(last, generator, keyframe)) return null;
-    const reference = this.referenceFor(generator, keyframe.input);
+    const keyframe = echoed(last, generator, keyframes);
+    if (!strokeLayer || !keyframe) return null;
+    const { reference } = this.trackOf(generator, keyframe.input);
     const { layer, weight } = await this.strokeLayerFor(generator, keyframe, reference, step, strokeLayer.threshold);
-    return applyStrokeLayer(mixWithFrame(last.network, last.frame, weight), layer, last.motion, last.field);
+    return applyStrokeLayer(mixWithFrame(last!.network, last!.frame, weight), layer, last!.motion, last!.field);
   }
 
   /** `restroke` for the last frame stylized by `stylizeTensor`: the result stays on the backend; the caller disposes it. */
-  restrokeTensor(generator: Generator, keyframe: KeyframeExample | undefined, step: number): tf.Tensor3D | null {
+  restrokeTensor(generator: Generator, keyframes: StrokeKeyframes, step: number): tf.Tensor3D | null {
     const last = this.lastFrameTensor;
     const { strokeLayer } = generator.config;
-    if (!strokeLayer || !keyframe || !echoes(last, generator, keyframe)) return null;
+    const keyframe = echoed(last, generator, keyframes);
+    if (!strokeLayer || !keyframe) return null;
     const { tensor: residual, weight } = this.residualFor(generator, keyframe, step, strokeLayer.threshold);
-    return tf.tidy(() => applyStrokeLayerTensor(mixWithFrameTensor(last.network, last.frame, weight), residual, last.motion, last.field));
+    return tf.tidy(() => applyStrokeLayerTensor(mixWithFrameTensor(last!.network, last!.frame, weight), residual, last!.motion, last!.field));
   }
 
   /**
-   * Keyframe → frame motion, each frame starting from the last one's, and with `withField` the shifts
-   * of parts that move on their own (local-motion.ts; null without). A frame of another shape is
-   * tracked on its centred crop of the keyframe's shape, where the keyframe was cropped from.
+   * Picks the keyframe whose strokes `frame` carries and places it: keyframe → frame motion, each
+   * frame starting from the last one's, and with `withField` the shifts of parts that move on their
+   * own (local-motion.ts; null without). Null without keyframes.
    */
-  private track(reference: GuideReference, frame: RgbaImage, withField: boolean): { motion: Affine; field: ShiftField | null } {
-    const crop = centreCrop(frame.width, frame.height, reference.width / reference.height);
-    const whole = crop.width === frame.width && crop.height === frame.height;
-    const placed = frameGuide(reference, whole ? frame : cropImage(frame, crop), this.previous);
-    this.previous = placed.tracked;
-    const [a, b, c, d, e, f] = placed.motion;
-    const motion: Affine = [a, b, c + crop.x, d, e, f + crop.y];
-    if (!withField) return { motion, field: null };
-    this.previousField = estimateShiftField(reference.gray, placed.gray, placed.tracked, this.previousField);
-    return { motion, field: scaleShiftField(this.previousField, crop.width / placed.gray.width, crop.x, crop.y) };
+  private place(generator: Generator, keyframes: readonly KeyframeExample[], frame: RgbaImage, withField: boolean): Placed | null {
+    for (const input of this.tracks.keys()) if (!keyframes.some((keyframe) => keyframe.input === input)) this.tracks.delete(input);
+    // Guided networks learnt their guide on the first keyframe: they track from it alone.
+    const candidates = generator.config.guide ? keyframes.slice(0, 1) : keyframes;
+    if (candidates.length === 0) return null;
+    const measure = (keyframe: KeyframeExample) => {
+      const track = this.trackOf(generator, keyframe.input);
+      const global = placeGlobally(track, frame);
+      return { keyframe, track, ...global, error: candidates.length > 1 ? alignmentError(track.reference.gray, global.placed.gray, global.placed.tracked) : 0 };
+    };
+    const currentIndex = candidates.findIndex((keyframe) => keyframe.input === this.chosen);
+    let best: ReturnType<typeof measure>;
+    if (currentIndex < 0) {
+      // No keyframe yet (or it was deleted): measure them all.
+      const all = candidates.map(measure);
+      best = all.reduce((a, b) => (b.error < a.error ? b : a));
+    } else {
+      best = measure(candidates[currentIndex]);
+      if (candidates.length > 1) {
+        const others = candidates.filter((_, index) => index !== currentIndex);
+        const other = measure(others[this.turn++ % others.length]);
+        if (other.error < REFERENCE_SWITCH_RATIO * best.error) best = other;
+      }
+    }
+    const { keyframe, track, placed, crop, motion } = best;
+    // Only the chosen keyframe moves on: another one measured against a frame of another view would
+    // start its next estimate from a placement that means nothing.
+    track.previous = placed.tracked;
+    if (this.chosen !== keyframe.input) track.previousField = null;
+    this.chosen = keyframe.input;
+    if (!withField) return { keyframe, reference: track.reference, motion, field: null };
+    track.previousField = estimateShiftField(track.reference.gray, placed.gray, placed.tracked, track.previousField);
+    return { keyframe, reference: track.reference, motion, field: scaleShiftField(track.previousField, crop.width / placed.gray.width, crop.x, crop.y) };
   }
 
-  private referenceFor(generator: Generator, keyframe: RgbaImage): GuideReference {
-    if (this.referenceOf?.keyframe !== keyframe || this.referenceOf.generator.config !== generator.config) {
-      this.reference = createGuideReference(keyframe, generator.config.guide ?? null);
-      this.referenceOf = { keyframe, generator };
-      this.previous = IDENTITY_AFFINE;
-      this.previousField = null;
+  /** The tracking state of the keyframe with this input, made on first use (and again for another network configuration). */
+  private trackOf(generator: Generator, input: RgbaImage): KeyframeTrack {
+    let track = this.tracks.get(input);
+    if (!track || track.config !== generator.config) {
+      track = { config: generator.config, reference: createGuideReference(input, generator.config.guide ?? null), previous: IDENTITY_AFFINE, previousField: null };
+      this.tracks.set(input, track);
     }
-    return this.reference!;
+    return track;
   }
 
   /**
@@ -158,24 +196,24 @@ export class LiveStylizer {
    * stroke layer is moved and added on the backend. Guided networks draw their guide on the CPU: use
    * `stylize` for them. The caller disposes the result.
    */
-  stylizeTensor(generator: Generator, keyframe: KeyframeExample | undefined, frame: tf.Tensor3D, small: RgbaImage, step: number): tf.Tensor3D {
+  stylizeTensor(generator: Generator, keyframes: StrokeKeyframes, frame: tf.Tensor3D, small: RgbaImage, step: number): tf.Tensor3D {
     const { guide, strokeLayer } = generator.config;
     if (guide) throw new Error('Guided networks are stylized through stylize(), which draws their guide');
     this.forgetLastFrame();
-    const reference = strokeLayer && keyframe ? this.referenceFor(generator, keyframe.input) : null;
     const [, width] = frame.shape;
-    if (!reference) return stylizeTensor(generator, frame);
     const trackingStarted = performance.now();
+    const placed = strokeLayer ? this.place(generator, listOf(keyframes), small, true) : null;
+    if (!placed) return stylizeTensor(generator, frame);
     // Keyframe → small-frame pixels, then to the frame's own pixels.
     const scale = width / small.width;
-    const tracked = this.track(reference, small, true);
-    const motion = tracked.motion.map((value) => value * scale) as unknown as Affine;
-    const field = tracked.field && scaleShiftField(tracked.field, scale);
+    const { keyframe } = placed;
+    const motion = placed.motion.map((value) => value * scale) as unknown as Affine;
+    const field = placed.field && scaleShiftField(placed.field, scale);
     this.overheadMs = performance.now() - trackingStarted;
-    const { tensor: residual, weight } = this.residualFor(generator, keyframe!, step, strokeLayer!.threshold);
+    const { tensor: residual, weight } = this.residualFor(generator, keyframe, step, strokeLayer!.threshold);
     // Kept for restrokeTensor until the next frame, also when the caller runs this inside its own tf.tidy.
     const network = tf.keep(tf.tidy(() => stylizeTensor(generator, frame)));
-    this.lastFrameTensor = { generator, input: keyframe!.input, network, frame: tf.keep(tf.clone(frame)), motion, field };
+    this.lastFrameTensor = { generator, input: keyframe.input, network, frame: tf.keep(tf.clone(frame)), motion, field };
     return tf.tidy(() => applyStrokeLayerTensor(mixWithFrameTensor(network, frame, weight), residual, motion, field));
   }
 
@@ -240,9 +278,48 @@ interface LastFrame<T> {
   field: ShiftField | null;
 }
 
-/** Whether `last` came from `generator` and was tracked from `keyframe`, so its strokes can be redone. */
-function echoes<T>(last: LastFrame<T> | null, generator: Generator, keyframe: KeyframeExample): last is LastFrame<T> {
-  return last !== null && last.generator === generator && last.input === keyframe.input;
+/** The keyframe of `keyframes` that `last` was tracked from, when it came from `generator`: its strokes can be redone. */
+function echoed<T>(last: LastFrame<T> | null, generator: Generator, keyframes: StrokeKeyframes): KeyframeExample | undefined {
+  if (last === null || last.generator !== generator) return undefined;
+  return listOf(keyframes).find((keyframe) => keyframe.input === last.input);
+}
+
+/** The keyframes as a list. */
+function listOf(keyframes: StrokeKeyframes): readonly KeyframeExample[] {
+  if (keyframes === undefined) return [];
+  return 'input' in keyframes ? [keyframes] : keyframes;
+}
+
+/** One painted keyframe as a stream tracks it. */
+interface KeyframeTrack {
+  /** The network configuration its reference was made for (the guide pattern depends on it). */
+  config: Generator['config'];
+  reference: GuideReference;
+  /** The last placement of this keyframe while it carried the strokes (tracking grid), where its next estimate starts. */
+  previous: Affine;
+  /** The last frame's shifts of parts that move on their own (tracking grid), while it carries the strokes. */
+  previousField: ShiftField | null;
+}
+
+/** The keyframe a frame carries the strokes of, and where they go. */
+interface Placed {
+  keyframe: KeyframeExample;
+  reference: GuideReference;
+  motion: Affine;
+  field: ShiftField | null;
+}
+
+/**
+ * The global motion of `track`'s keyframe to `frame`, from its last placement (not stored). A frame of
+ * another shape is tracked on its centred crop of the keyframe's shape, where the keyframe was cropped from.
+ */
+function placeGlobally(track: KeyframeTrack, frame: RgbaImage): { placed: FrameGuide; crop: CropRect; motion: Affine } {
+  const { reference } = track;
+  const crop = centreCrop(frame.width, frame.height, reference.width / reference.height);
+  const whole = crop.width === frame.width && crop.height === frame.height;
+  const placed = frameGuide(reference, whole ? frame : cropImage(frame, crop), track.previous);
+  const [a, b, c, d, e, f] = placed.motion;
+  return { placed, crop, motion: [a, b, c + crop.x, d, e, f + crop.y] };
 }
 
 /** network(keyframe input) at a training step, as an image or a tensor. */

@@ -128,6 +128,42 @@ export function sample(image: GrayImage, u: number, v: number): number {
   return top + (bottom - top) * fy;
 }
 
+/**
+ * How badly `frame` matches `reference` once moved by `motion` (reference → frame, tracking-grid
+ * pixels): the mean absolute grey difference after the lighting fit (gain, offset) over the pixels
+ * both hold, divided by the share of the reference the frame covers; Infinity under a third covered.
+ */
+export function alignmentError(reference: GrayImage, frame: GrayImage, motion: Affine): number {
+  const { width, height, data: t } = reference;
+  const values = new Float32Array(width * height);
+  let n = 0;
+  let st = 0;
+  let si = 0;
+  let stt = 0;
+  let sti = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [u, v] = applyAffine(motion, x + 0.5, y + 0.5);
+      const i = y * width + x;
+      values[i] = sample(frame, u, v);
+      if (Number.isNaN(values[i])) continue;
+      n += 1;
+      st += t[i];
+      si += values[i];
+      stt += t[i] * t[i];
+      sti += t[i] * values[i];
+    }
+  }
+  const covered = n / (width * height);
+  if (covered < 1 / 3) return Infinity;
+  const variance = stt - (st * st) / n;
+  const gain = variance > 1e-6 ? Math.min(2, Math.max(0.5, (sti - (st * si) / n) / variance)) : 1;
+  const offset = (si - gain * st) / n;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) sum += Math.abs((values[i] - offset) / gain - t[i]);
+  return sum / n / covered;
+}
+
 /** Solves the symmetric 6×6 system H·x = b (Gaussian elimination with partial pivoting); null if singular. */
 function solve6(h: Float64Array, b: Float64Array): Float64Array | null {
   const n = 6;

@@ -170,8 +170,8 @@ export interface StylizerApi {
   /** Where new weights from the training worker arrive. */
   connect(port: MessagePort): Promise<void>;
   stylize(frame: ImageBitmap): Promise<StylizedFrame | null>;
-  /** The first painted keyframe, which frames are tracked from and whose strokes they carry (null: none). */
-  setReference(keyframe: WorkerKeyframe | null): Promise<void>;
+  /** The painted keyframes in training order, which frames are tracked from and whose strokes they carry (empty: none). */
+  setReferences(keyframes: WorkerKeyframe[]): Promise<void>;
   /** ComputeApi.echoStrokes: runs right after the frame in hand, ahead of the frames waiting. */
   echoStrokes(): Promise<StylizedFrame | null>;
   /** Saved weights (a preset, a session): used at once; handoffs of other generations are ignored. */

@@ -108,11 +108,11 @@ function startParallelEngine(): ComputeWorker {
   /** Bumped by every loadWeights/reset so a handoff already on its way cannot replace the new style. */
   let generation = 0;
   /**
-   * Copies of the keyframes as last sent, so the stylizer can be given the first painted one (the
-   * studio transfers the originals to the training worker).
+   * Copies of the keyframes as last sent, so the stylizer can be given the painted ones (the studio
+   * transfers the originals to the training worker).
    */
   let keyframes: WorkerKeyframe[] = [];
-  let reference: WorkerKeyframe | null = null;
+  let references: WorkerKeyframe[] = [];
   /** Whether the training worker may stylize preview frames: both sides on WASM (CPU cores), and training paused. */
   let cpuLanes = false;
   let trainingPaused = true;
@@ -135,12 +135,13 @@ function startParallelEngine(): ComputeWorker {
       framesInStylizer -= 1;
     }
   }
-  /** Hands the stylizer the first painted keyframe when it changed. */
-  function updateReference(): Promise<void> {
-    const next = keyframes.find((keyframe) => keyframe.painting !== null) ?? null;
-    if (next?.input === reference?.input && next?.painting === reference?.painting) return Promise.resolve();
-    reference = next;
-    return stylizer.setReference(next);
+  /** Hands the stylizer the painted keyframes when they changed. */
+  function updateReferences(): Promise<void> {
+    const next = keyframes.filter((keyframe) => keyframe.painting !== null);
+    const same = (a: WorkerKeyframe, b: WorkerKeyframe) => a.input === b.input && a.painting === b.painting && a.mask === b.mask;
+    if (next.length === references.length && next.every((keyframe, i) => same(keyframe, references[i]))) return Promise.resolve();
+    references = next;
+    return stylizer.setReferences(next);
   }
 
   const api: ComputeApi = {
@@ -161,11 +162,11 @@ function startParallelEngine(): ComputeWorker {
     },
     async setKeyframes(next) {
       keyframes = next.map((keyframe) => ({ input: copyImage(keyframe.input), painting: keyframe.painting && copyImage(keyframe.painting), mask: null }));
-      await Promise.all([updateReference(), trainer.setKeyframes(next)]);
+      await Promise.all([updateReferences(), trainer.setKeyframes(next)]);
     },
     async updatePainting(index, painting, mask) {
       keyframes[index] = { ...keyframes[index], painting: copyImage(painting) };
-      const [, step] = await Promise.all([updateReference(), trainer.updatePainting(index, painting, mask)]);
+      const [, step] = await Promise.all([updateReferences(), trainer.updatePainting(index, painting, mask)]);
       return step;
     },
     startTraining(onProgress) {
@@ -183,7 +184,7 @@ function startParallelEngine(): ComputeWorker {
       trainingPaused = true;
     },
     stylize,
-    // Posted after updatePainting's setReference on the same port, so the echo has the new painting.
+    // Posted after updatePainting's setReferences on the same port, so the echo has the new painting.
     echoStrokes: () => stylizer.echoStrokes(),
     exportWeights: () => trainer.exportWeights(),
     async loadWeights(bytes) {
@@ -194,7 +195,7 @@ function startParallelEngine(): ComputeWorker {
     async reset() {
       generation += 1;
       keyframes = [];
-      reference = null;
+      references = [];
       await Promise.all([trainer.reset(generation), stylizer.reset(generation)]);
     },
     async memory() {

@@ -33,7 +33,7 @@ const PREVIEW_SHARE_OF_STEP = 1;
 /** …as long as the next frame arrives within this many milliseconds of the previous one. */
 const NEXT_FRAME_GRACE_MS = 40;
 let scratch: OffscreenCanvasRenderingContext2D | null = null;
-/** Tracks the camera from the first painted keyframe for guide channels and the stroke layer. */
+/** Tracks the camera from the painted keyframes for guide channels and the stroke layer. */
 const live = new LiveStylizer();
 /** The same for full-size frames (photos, video files), a stream of its own. */
 const fullSizeLive = new LiveStylizer();
@@ -196,7 +196,7 @@ const api: ComputeApi = {
     frameStarted?.();
     try {
       const started = performance.now();
-      const output = await live.stylize(generator, paintedExamples()[0], toRgbaImage(frame), status.step);
+      const output = await live.stylize(generator, paintedExamples(), toRgbaImage(frame), status.step);
       const image = await bitmapOf(output);
       const result: StylizedFrame = { image, inferenceMs: performance.now() - started, step: status.step };
       gpuCalls.work += 1;
@@ -259,7 +259,7 @@ const api: ComputeApi = {
     try {
       const started = performance.now();
       const step = status.step;
-      const output = await stylizeFullSize(fullSizeLive, generator, paintedExamples()[0], toRgbaImage(frame), step);
+      const output = await stylizeFullSize(fullSizeLive, generator, paintedExamples(), toRgbaImage(frame), step);
       const image = await bitmapOf(output);
       return Comlink.transfer({ image, inferenceMs: performance.now() - started, step } satisfies StylizedFrame, [image]);
     } finally {

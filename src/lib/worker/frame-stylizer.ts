@@ -45,12 +45,12 @@ export class FrameStylizer {
   private scratch: OffscreenCanvasRenderingContext2D | null = null;
   private gpuCanvas: OffscreenCanvas | null = null;
   private tracking: OffscreenCanvasRenderingContext2D | null = null;
-  /** Tracks frames from the reference keyframe and carries its strokes (src/lib/ml/live.ts). */
+  /** Tracks frames from the painted keyframes and carries their strokes (src/lib/ml/live.ts). */
   private readonly live = new LiveStylizer();
   /** Tracking and strokes for full-size frames (photos, video files): a stream of its own. */
   private readonly fullSize = new LiveStylizer();
-  /** The first painted keyframe: what frames are tracked from and whose strokes they carry. */
-  private reference: KeyframeExample | undefined;
+  /** The painted keyframes, in training order: what frames are tracked from and whose strokes they carry. */
+  private references: KeyframeExample[] = [];
 
   /** @param gpuResident keep frames on the GPU (WebGPU: tfjs has a Draw kernel there). */
   constructor(private readonly gpuResident: boolean) {}
@@ -80,20 +80,24 @@ export class FrameStylizer {
   }
 
   /**
-   * Sets the keyframe (input and painting) frames are tracked from; undefined: none painted yet. A
-   * new painting on the same keyframe keeps the input it had, so the stroke layer is rebuilt from the
-   * network's output it already has (src/lib/ml/live.ts) instead of running the network again.
+   * Sets the painted keyframes (inputs and paintings) frames are tracked from; empty: none painted
+   * yet. A keyframe whose input arrives again keeps the image it had, so its tracking goes on and a
+   * new painting's stroke layer is rebuilt from the network's output already made (src/lib/ml/live.ts)
+   * instead of running the network again.
    */
-  setReference(keyframe: KeyframeExample | undefined): void {
-    const previous = this.reference;
-    this.reference = previous && keyframe && sameImage(previous.input, keyframe.input) ? { ...keyframe, input: previous.input } : keyframe;
+  setReferences(keyframes: KeyframeExample[]): void {
+    const previous = this.references;
+    this.references = keyframes.map((keyframe) => {
+      const kept = previous.find((known) => sameImage(known.input, keyframe.input));
+      return kept ? { ...keyframe, input: kept.input } : keyframe;
+    });
   }
 
-  /** Forgets the weights and the reference keyframe. */
+  /** Forgets the weights and the reference keyframes. */
   clear(): void {
     this.generator?.dispose();
     this.generator = null;
-    this.reference = undefined;
+    this.references = [];
     this.live.dispose();
     this.fullSize.dispose();
   }
@@ -106,7 +110,7 @@ export class FrameStylizer {
       throw new Error('No weights to stylize with');
     }
     if (this.onGpu(generator)) return this.stylizeOnGpu(generator, frame, step);
-    const output = await this.live.stylize(generator, this.reference, this.toRgbaImage(frame), step);
+    const output = await this.live.stylize(generator, this.references, this.toRgbaImage(frame), step);
     return bitmapOf(output);
   }
 
@@ -119,10 +123,10 @@ export class FrameStylizer {
     const generator = this.generator;
     if (!generator) return null;
     if (this.onGpu(generator)) {
-      const tensor = this.live.restrokeTensor(generator, this.reference, step);
+      const tensor = this.live.restrokeTensor(generator, this.references, step);
       return tensor && this.drawOnGpu(tensor);
     }
-    const output = await this.live.restroke(generator, this.reference, step);
+    const output = await this.live.restroke(generator, this.references, step);
     return output && bitmapOf(output);
   }
 
@@ -136,7 +140,7 @@ export class FrameStylizer {
       frame.close();
       throw new Error('No weights to stylize with');
     }
-    const output = await stylizeFullSize(this.fullSize, generator, this.reference, this.toRgbaImage(frame), step);
+    const output = await stylizeFullSize(this.fullSize, generator, this.references, this.toRgbaImage(frame), step);
     return bitmapOf(output);
   }
 
@@ -149,7 +153,7 @@ export class FrameStylizer {
     let output: tf.Tensor3D;
     try {
       const small = this.trackingCopy(frame);
-      output = tf.tidy(() => this.live.stylizeTensor(generator, this.reference, tf.browser.fromPixels(frame, 3), small, step));
+      output = tf.tidy(() => this.live.stylizeTensor(generator, this.references, tf.browser.fromPixels(frame, 3), small, step));
     } finally {
       frame.close();
     }

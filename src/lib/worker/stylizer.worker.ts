@@ -95,8 +95,8 @@ const api: StylizerApi = {
     });
   },
 
-  async setReference(keyframe) {
-    stylizer.setReference(keyframe ? { input: keyframe.input, styled: keyframe.painting! } : undefined);
+  async setReferences(keyframes) {
+    stylizer.setReferences(keyframes.map((keyframe) => ({ input: keyframe.input, styled: keyframe.painting! })));
   },
 
   async loadWeights(bytes, nextGeneration) {

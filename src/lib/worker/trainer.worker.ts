@@ -152,8 +152,8 @@ async function stylizeInLane(frame: ImageBitmap): Promise<StylizedFrame | null> 
     laneVersions.weights = weightsVersion;
   }
   if (laneVersions.keyframes !== keyframesVersion) {
-    const reference = keyframes.find((keyframe) => keyframe.painting !== null);
-    lane.setReference(reference ? { input: reference.input, styled: reference.painting! } : undefined);
+    // Without masks, as the stylizing worker gets them (client.ts), so both lanes mix alike.
+    lane.setReferences(paintedExamples().map(({ input, styled }) => ({ input, styled })));
     laneVersions.keyframes = keyframesVersion;
   }
   const step = status.step;
