@@ -11,7 +11,9 @@
  * --train-side 256 shrinks the keyframe and its painting to a 256-pixel long side (the studio's
  * keyframes) and compares bicubic, direct, detail and guided (one per --guided RADIUS:EPSILON);
  * --train-side full trains and stylizes at 768×576; --train-side multi trains on patches of the keyframe
- * at both sizes (round-robin) and stylizes the full-size frame directly or guided. --weights FILE reuses weights trained before
+ * at both sizes (round-robin) and stylizes the full-size frame directly or guided; --train-side coarse-to-fine
+ * trains on the 256-pixel keyframe for --coarse-fraction of the budget (default 0.5), then on the full-size
+ * one, and stylizes at full size. --weights FILE reuses weights trained before
  * (saved with --save-weights). --record FILE appends the lines to FILE.
  */
 import { execFileSync } from 'node:child_process';
@@ -28,7 +30,7 @@ import * as ml from '../src/lib/ml/index.ts';
 
 const DEVSET = process.env.DEVSET ?? '/tmp/livebrush-devset-native';
 const SCORE_PY = process.env.SCORE_PY ?? '/work/shared/data/score.py';
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const PYTHON = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 const frameName = (index: number) => `${String(index).padStart(3, '0')}.png`;
 
@@ -40,10 +42,11 @@ function score(outDir: string, truthDir: string): Record<string, unknown> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const flags = parseFlags(argv, { ...TRAIN_FLAGS, style: 'value', 'train-side': 'value', guided: 'value', record: 'value' });
+  const flags = parseFlags(argv, { ...TRAIN_FLAGS, style: 'value', 'train-side': 'value', guided: 'value', record: 'value', 'coarse-fraction': 'value' });
   const style = flags.get('style');
   const side = flags.get('train-side') ?? '256';
-  if (!style || !['full', '256', 'multi'].includes(side)) throw new CliError('give --style NAME and --train-side full|256|multi');
+  if (!style || !['full', '256', 'multi', 'coarse-to-fine'].includes(side)) throw new CliError('give --style NAME and --train-side full|256|multi|coarse-to-fine');
+  const coarseFraction = Number(flags.get('coarse-fraction') ?? 0.5);
   const clipDir = join(DEVSET, 'vtest');
   const manifest = JSON.parse(await readFile(join(DEVSET, 'manifest.json'), 'utf8')) as { keyframe: number; heldout: number[]; flicker_pairs: [number, number][] };
   const frames = [...new Set([...manifest.heldout, ...manifest.flicker_pairs.flat()])].sort((a, b) => a - b);
@@ -55,14 +58,18 @@ async function main(argv: string[]): Promise<void> {
   const small = fitLongSide(fullKeyframe.input.width, fullKeyframe.input.height, ml.FULL_SIZE_WORKING_SIDE);
   const smallKeyframe = { input: ml.resizeImage(fullKeyframe.input, small.width, small.height), styled: ml.resizeImage(fullKeyframe.styled, small.width, small.height) };
   // The keyframe trained on and tracked from; multi also draws patches from the full-size keyframe.
-  const keyframe = side === 'full' ? fullKeyframe : smallKeyframe;
+  const atFullSize = side === 'full' || side === 'coarse-to-fine';
+  const keyframe = atFullSize ? fullKeyframe : smallKeyframe;
   const weightsFile = flags.get('weights') ?? join('tests/.artifacts/fullsize', `${style}-${side}.lbw`);
   let figures: Record<string, unknown> = {};
   if (!flags.get('weights')) {
     await mkdir('tests/.artifacts/fullsize', { recursive: true });
     const budget = ['cpu-seconds', 'steps', 'seconds', 'seed'].flatMap((name) => (flags.get(name) ? [`--${name}`, flags.get(name)!] : []));
     const trainFlags = parseFlags([...budget, '--candidate', 'mobile', '--save-weights', weightsFile], TRAIN_FLAGS);
-    const trained = await trainCandidate(trainFlags, keyframe.input, keyframe.styled, side === 'multi' ? [fullKeyframe] : []);
+    const trained =
+      side === 'coarse-to-fine'
+        ? await trainCandidate(trainFlags, smallKeyframe.input, smallKeyframe.styled, { switchTo: { fraction: coarseFraction, examples: [fullKeyframe] } })
+        : await trainCandidate(trainFlags, keyframe.input, keyframe.styled, { moreExamples: side === 'multi' ? [fullKeyframe] : [] });
     figures = trained.figures();
     await trained.dispose();
   }
@@ -71,6 +78,8 @@ async function main(argv: string[]): Promise<void> {
   const methods: { name: string; options: ml.FullSizeOptions }[] =
     side === 'full'
       ? [{ name: 'full', options: {} }]
+      : side === 'coarse-to-fine'
+      ? [{ name: `coarse-to-fine ${coarseFraction}`, options: {} }]
       : side === 'multi'
         ? [
             { name: 'multi-scale direct', options: { method: 'direct' } },
@@ -94,7 +103,7 @@ async function main(argv: string[]): Promise<void> {
     for (const index of frames) {
       const frame = await readPng(join(clipDir, 'input', frameName(index)));
       const cpu = process.cpuUsage();
-      const output = side === 'full' ? await live.stylize(generator, keyframe, frame, 0) : await ml.stylizeFullSize(live, generator, keyframe, frame, 0, options);
+      const output = atFullSize ? await live.stylize(generator, keyframe, frame, 0) : await ml.stylizeFullSize(live, generator, keyframe, frame, 0, options);
       const used = process.cpuUsage(cpu);
       cpuMs += (used.user + used.system) / 1000;
       await writePng(join(outDir, frameName(index)), output);
@@ -105,6 +114,7 @@ async function main(argv: string[]): Promise<void> {
       clip: 'vtest-native',
       style,
       trainSide: side,
+      ...(side === 'coarse-to-fine' ? { coarseFraction } : {}),
       method: name,
       ...(flags.get('cpu-seconds') ? { budgetCpuSeconds: Number(flags.get('cpu-seconds')) } : { weights: weightsFile }),
       ...figures,
