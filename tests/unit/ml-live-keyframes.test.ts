@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '../../src/lib/ml/backend';
 import { NETWORKS, type NetworkConfig } from '../../src/lib/ml/config';
 import { createGenerator } from '../../src/lib/ml/generator';
@@ -93,6 +93,21 @@ describe('strokes from several painted keyframes', () => {
     }
     live.dispose();
     onBackend.dispose();
+    generator.dispose();
+  });
+
+  it('turn back to a keyframe without another pass of the network over it, once its layer is built', async () => {
+    const generator = createGenerator(layered(), 3);
+    const live = new LiveStylizer();
+    const keyframes = [first, second];
+    // The first frame of each view builds that keyframe's layer (one pass over the keyframe each).
+    await live.stylize(generator, keyframes, front, 1);
+    await live.stylize(generator, keyframes, side, 1);
+    const passes = vi.spyOn(generator, 'apply');
+    for (const view of [front, side, front, side]) await live.stylize(generator, keyframes, view, 1);
+    // One pass per frame, none for the keyframes.
+    expect(passes).toHaveBeenCalledTimes(4);
+    live.dispose();
     generator.dispose();
   });
 

@@ -40,15 +40,6 @@ export class LiveStylizer {
   private chosen: RgbaImage | null = null;
   /** Which of the other keyframes the next frame measures. */
   private turn = 0;
-  /**
-   * network(keyframe) behind the stroke layer, kept while the weights are fresh enough: a new stroke
-   * changes only the painting, so the layer is rebuilt from it without another pass of the network.
-   */
-  private reconstruction: Reconstruction<RgbaImage> | null = null;
-  private layer: { reconstruction: Reconstruction<RgbaImage>; painting: RgbaImage; layer: StrokeLayer; weight: number } | null = null;
-  /** The same two on the backend, for frames that stay on the GPU. */
-  private reconstructionTensor: Reconstruction<tf.Tensor3D> | null = null;
-  private residual: { reconstruction: Reconstruction<tf.Tensor3D>; painting: RgbaImage; tensor: tf.Tensor3D; weight: tf.Scalar } | null = null;
   /** The last frame's network output and motion, for `restroke` (CPU side) and `restrokeTensor` (kept on the backend). */
   private lastFrame: LastFrame<RgbaImage> | null = null;
   private lastFrameTensor: LastFrame<tf.Tensor3D> | null = null;
@@ -126,7 +117,11 @@ export class LiveStylizer {
    * own (local-motion.ts; null without). Null without keyframes.
    */
   private place(generator: Generator, keyframes: readonly KeyframeExample[], frame: RgbaImage, withField: boolean): Placed | null {
-    for (const input of this.tracks.keys()) if (!keyframes.some((keyframe) => keyframe.input === input)) this.tracks.delete(input);
+    for (const [input, track] of this.tracks) {
+      if (keyframes.some((keyframe) => keyframe.input === input)) continue;
+      disposeTrack(track);
+      this.tracks.delete(input);
+    }
     // Guided networks learnt their guide on the first keyframe: they track from it alone.
     const candidates = generator.config.guide ? keyframes.slice(0, 1) : keyframes;
     if (candidates.length === 0) return null;
@@ -164,7 +159,9 @@ export class LiveStylizer {
   private trackOf(generator: Generator, input: RgbaImage): KeyframeTrack {
     let track = this.tracks.get(input);
     if (!track || track.config !== generator.config) {
-      track = { config: generator.config, reference: createGuideReference(input, generator.config.guide ?? null), previous: IDENTITY_AFFINE, previousField: null };
+      if (track) disposeTrack(track);
+      const reference = createGuideReference(input, generator.config.guide ?? null);
+      track = { config: generator.config, reference, previous: IDENTITY_AFFINE, previousField: null, reconstruction: null, layer: null, reconstructionTensor: null, residual: null };
       this.tracks.set(input, track);
     }
     return track;
@@ -176,18 +173,19 @@ export class LiveStylizer {
    * whenever that or the painting changes.
    */
   private async strokeLayerFor(generator: Generator, keyframe: KeyframeExample, reference: GuideReference, step: number, threshold: number): Promise<{ layer: StrokeLayer; weight: number }> {
-    let reconstruction = this.reconstruction;
+    const track = this.trackOf(generator, keyframe.input);
+    let reconstruction = track.reconstruction;
     if (!reconstruction || !fresh(reconstruction, generator, keyframe.input, step)) {
       const aux = reference.pattern ? keyframeGuide(reference) : undefined;
       reconstruction = { generator, input: keyframe.input, step, image: await stylize(generator, keyframe.input, aux) };
-      this.reconstruction = reconstruction;
+      track.reconstruction = reconstruction;
     }
-    const current = this.layer;
+    const current = track.layer;
     if (current && current.reconstruction === reconstruction && current.painting === keyframe.styled) return current;
     const weight = identityMixWeight(keyframe, reconstruction.image);
     const layer = createStrokeLayer(keyframe.styled, mixWithFrame(reconstruction.image, keyframe.input, weight), threshold);
-    this.layer = { reconstruction, painting: keyframe.styled, layer, weight };
-    return this.layer;
+    track.layer = { reconstruction, painting: keyframe.styled, layer, weight };
+    return track.layer;
   }
 
   /**
@@ -217,26 +215,25 @@ export class LiveStylizer {
     return tf.tidy(() => applyStrokeLayerTensor(mixWithFrameTensor(network, frame, weight), residual, motion, field));
   }
 
-  /** Frees the tensors kept between frames. */
+  /** Frees the tensors kept between frames and forgets the keyframes' tracking. */
   dispose(): void {
     this.forgetLastFrame();
-    this.residual?.tensor.dispose();
-    this.residual?.weight.dispose();
-    this.residual = null;
-    this.reconstructionTensor?.image.dispose();
-    this.reconstructionTensor = null;
+    for (const track of this.tracks.values()) disposeTrack(track);
+    this.tracks.clear();
+    this.chosen = null;
   }
 
   /** The stroke layer and the mix weight as tensors, rebuilt on the backend as often as `strokeLayerFor` rebuilds its own. */
   private residualFor(generator: Generator, keyframe: KeyframeExample, step: number, threshold: number): { tensor: tf.Tensor3D; weight: tf.Scalar } {
-    let reconstruction = this.reconstructionTensor;
+    const track = this.trackOf(generator, keyframe.input);
+    let reconstruction = track.reconstructionTensor;
     if (!reconstruction || !fresh(reconstruction, generator, keyframe.input, step)) {
       reconstruction?.image.dispose();
       // Kept across frames, also when the caller runs this inside its own tf.tidy.
       reconstruction = { generator, input: keyframe.input, step, image: tf.keep(tf.tidy(() => stylizeTensor(generator, rgbOf(keyframe.input)))) };
-      this.reconstructionTensor = reconstruction;
+      track.reconstructionTensor = reconstruction;
     }
-    const current = this.residual;
+    const current = track.residual;
     if (current && current.reconstruction === reconstruction && current.painting === keyframe.styled) return current;
     current?.tensor.dispose();
     current?.weight.dispose();
@@ -248,8 +245,8 @@ export class LiveStylizer {
       const weight = identityMixWeightTensor(input, painting, mask, image);
       return [tf.keep(strokeResidualTensor(painting, mixWithFrameTensor(image, input, weight), threshold)), tf.keep(weight)];
     });
-    this.residual = { reconstruction, painting: keyframe.styled, tensor, weight };
-    return this.residual;
+    track.residual = { reconstruction, painting: keyframe.styled, tensor, weight };
+    return track.residual;
   }
 
   private forgetLastFrame(): void {
@@ -299,6 +296,23 @@ interface KeyframeTrack {
   previous: Affine;
   /** The last frame's shifts of parts that move on their own (tracking grid), while it carries the strokes. */
   previousField: ShiftField | null;
+  /**
+   * network(keyframe) behind its stroke layer, kept while the weights are fresh enough: a new stroke
+   * changes only the painting, so the layer is rebuilt from it without another pass of the network;
+   * and a frame that turns back to this keyframe finds its layer ready.
+   */
+  reconstruction: Reconstruction<RgbaImage> | null;
+  layer: { reconstruction: Reconstruction<RgbaImage>; painting: RgbaImage; layer: StrokeLayer; weight: number } | null;
+  /** The same two on the backend, for frames that stay on the GPU. */
+  reconstructionTensor: Reconstruction<tf.Tensor3D> | null;
+  residual: { reconstruction: Reconstruction<tf.Tensor3D>; painting: RgbaImage; tensor: tf.Tensor3D; weight: tf.Scalar } | null;
+}
+
+/** Frees the tensors a keyframe's track keeps. */
+function disposeTrack(track: KeyframeTrack): void {
+  track.residual?.tensor.dispose();
+  track.residual?.weight.dispose();
+  track.reconstructionTensor?.image.dispose();
 }
 
 /** The keyframe a frame carries the strokes of, and where they go. */
