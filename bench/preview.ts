@@ -11,6 +11,8 @@
 // Flags: --backends=wasm,webgpu  --engines=parallel,single  --seconds=N (fps windows)  --strokes=N
 //        --budget=N (s per stroke)  --side=N (working side, 256)  --gpu-budget=N (s)  --json
 //        --recall-after=N (s after the last stroke, default 10)
+//        --keyframes=2 (a second painted keyframe of the same still view: every frame then also
+//        measures it against the first, src/lib/ml/live.ts; the strokes that follow go on the first)
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -34,6 +36,7 @@ const strokes = Number(flags.get('strokes') || 3);
 const strokeBudgetSeconds = Number(flags.get('budget') || 120);
 const recallAfterSeconds = Number(flags.get('recall-after') || 10);
 const side = Number(flags.get('side') || 256);
+const paintedKeyframes = Number(flags.get('keyframes') || 1);
 const gpuBudgetSeconds = Number(flags.get('gpu-budget') || 240);
 const json = flags.has('json');
 // BENCH_PORT lets several checkouts run the bench side by side.
@@ -234,6 +237,11 @@ async function measureEngine(engine: Engine): Promise<EngineRow> {
     await openBrushSettings(page);
     await page.getByLabel('Brush size').fill('30');
     await stroke(page, 0.35, '#ff00ff');
+    if (paintedKeyframes > 1) {
+      await page.getByRole('button', { name: 'Add keyframe' }).click();
+      await stroke(page, 0.2, '#00ff00');
+      await page.getByRole('button', { name: 'Keyframe 1' }).click();
+    }
     await page.waitForFunction('window.__livebrush.studio.preview.shownStep > 0', null, { timeout: strokeBudgetSeconds * 1000 });
 
     // Training and previewing together.
@@ -419,7 +427,7 @@ try {
   }
   const loadAfter = loadavg()[0];
 
-  console.log(`Live engine in headless Chromium, fake camera, WASM at working side ${side}; fps over ${fpsSeconds} s while training; stroke→preview = median of ${strokes}; load average ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} on ${availableParallelism()} cores.`);
+  console.log(`Live engine in headless Chromium, fake camera, WASM at working side ${side}, ${paintedKeyframes} painted keyframe(s); fps over ${fpsSeconds} s while training; stroke→preview = median of ${strokes}; load average ${loadBefore.toFixed(2)} → ${loadAfter.toFixed(2)} on ${availableParallelism()} cores.`);
   console.log(`Stroke recall: the preview ${recallAfterSeconds} s after the last stroke, scored inside the painted pixels (1 − |preview − painting| / |keyframe − painting|, as score_doodle.py).`);
   console.log('| engine | started | WASM threads (preview+training) | fps training | fps paused | train steps/s | stroke→preview (trained) | stroke seen | stroke recall | cold start → camera | → stylized | paused frames by the training worker |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');

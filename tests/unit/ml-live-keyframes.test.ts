@@ -5,7 +5,7 @@ import { NETWORKS, type NetworkConfig } from '../../src/lib/ml/config';
 import { createGenerator } from '../../src/lib/ml/generator';
 import { DEFAULT_GUIDE } from '../../src/lib/ml/guides';
 import { LiveStylizer } from '../../src/lib/ml/live';
-import { alignmentError, estimateMotion, grayImage, IDENTITY_AFFINE } from '../../src/lib/ml/motion';
+import { alignmentError, estimateMotion, grayImage, IDENTITY_AFFINE, sameView } from '../../src/lib/ml/motion';
 import type { RgbaImage } from '../../src/lib/ml/types';
 import { halveImage, paintedBar, rgb, scene } from './support/images';
 
@@ -26,6 +26,13 @@ function otherView(width: number, height: number, dx = 0, dy = 0): RgbaImage {
       data.set([90 + 60 * rings + 20 * Math.cos(v / 5), 140 + 45 * Math.sin((2 * u - v) / 9), 170 - 50 * rings * Math.cos(u / 17), 255], (y * width + x) * 4);
     }
   return { width, height, data };
+}
+
+/** `image` with the block over columns 100–196, rows 20–92 taken from `other` (a quarter of the picture). */
+function withBlock(image: RgbaImage, other: RgbaImage): RgbaImage {
+  const data = image.data.slice();
+  for (let y = 20; y < 92; y++) data.set(other.data.subarray((y * WIDTH + 96) * 4, (y * WIDTH + WIDTH) * 4), (y * WIDTH + 96) * 4);
+  return { ...image, data };
 }
 
 const isMagenta = (data: ArrayLike<number>, at: number) => data[at] > 200 && data[at + 1] < 70 && data[at + 2] > 200;
@@ -51,6 +58,16 @@ describe('alignment error', () => {
     const view = grayImage(otherView(160, 120), 160, 120);
     expect(alignmentError(key, view, estimateMotion(key, view))).toBeGreaterThan(4 * right);
     expect(alignmentError(key, moved, [1, 0, 150, 0, 1, 0])).toBe(Infinity);
+  });
+
+  it('tells one view with something walked in from another view', () => {
+    const key = grayImage(scene(WIDTH, HEIGHT), 160, 120);
+    const shows = (frame: RgbaImage) => {
+      const gray = grayImage(frame, 160, 120);
+      return sameView(key, gray, estimateMotion(key, gray));
+    };
+    expect(shows(withBlock(scene(WIDTH, HEIGHT, 3, -2), otherView(WIDTH, HEIGHT)))).toBe(true);
+    expect(shows(otherView(WIDTH, HEIGHT))).toBe(false);
   });
 });
 
@@ -120,6 +137,23 @@ describe('strokes from several painted keyframes', () => {
     await live.stylize(generator, keyframes, front, 1);
     for (let i = 0; i < 6; i++) {
       const output = await live.stylize(generator, keyframes, scene(WIDTH, HEIGHT, 0.75, 0), 1);
+      expect(magentaAt(output.data, 4, 65, 33), `frame ${i}`).toBe(true);
+      expect(magentaAt(output.data, 4, 125, 103), `frame ${i}`).toBe(false);
+    }
+    live.dispose();
+    generator.dispose();
+  });
+
+  it("keep the first keyframe's strokes when a later keyframe shows the same view, even one matching a little better", async () => {
+    const generator = createGenerator(layered(), 3);
+    const live = new LiveStylizer();
+    // The same still view captured twice, something big having walked into the second capture (a
+    // quarter of the picture); the camera then shows exactly the second capture, which it matches
+    // many times better than the first.
+    const again = withBlock(scene(WIDTH, HEIGHT, 0.5, 0), otherView(WIDTH, HEIGHT));
+    const keyframes = [first, { input: again, styled: paintedBar(again, [100, 106], [100, 150]) }];
+    for (let i = 0; i < 4; i++) {
+      const output = await live.stylize(generator, keyframes, again, 1);
       expect(magentaAt(output.data, 4, 65, 33), `frame ${i}`).toBe(true);
       expect(magentaAt(output.data, 4, 125, 103), `frame ${i}`).toBe(false);
     }

@@ -4,7 +4,7 @@ import { identityMixWeight, identityMixWeightTensor, mixWithFrame, mixWithFrameT
 import { createGuideReference, frameGuide, keyframeGuide, warpGuide, type FrameGuide, type GuideReference } from './guides';
 import type { Generator } from './generator';
 import { estimateShiftField, scaleShiftField, type ShiftField } from './local-motion';
-import { alignmentError, IDENTITY_AFFINE, type Affine } from './motion';
+import { alignmentError, IDENTITY_AFFINE, sameView, type Affine } from './motion';
 import { thresholdMask } from './sampler';
 import { stylize, stylizeTensor } from './stylize';
 import { applyStrokeLayerTensor, strokeResidualTensor } from './strokes-tensor';
@@ -15,10 +15,15 @@ import type { KeyframeExample, RgbaImage } from './types';
 export const STROKE_LAYER_REFRESH_STEPS = 20;
 
 /**
- * Another painted keyframe takes over a stream's strokes when its alignment error (motion.ts) is below
- * this share of the current one's: two keyframes that match about as well do not trade places every frame.
+ * Another painted keyframe takes over a stream's strokes when its alignment error (motion.ts, plus
+ * ALIGNMENT_NOISE) is below this share of the current one's: another view matches many times better
+ * (15–20× between two scenes), while two keyframes of one view match about alike and the strokes stay
+ * where they are instead of trading places with the camera's noise and the people walking by.
  */
-export const REFERENCE_SWITCH_RATIO = 0.8;
+export const REFERENCE_SWITCH_RATIO = 0.5;
+
+/** Grey levels added to every alignment error before comparing: a camera's noise, so two near-perfect matches count as alike. */
+const ALIGNMENT_NOISE = 2;
 
 /** The painted keyframes a stream carries strokes from: one, several (in training order), or none. */
 export type StrokeKeyframes = KeyframeExample | readonly KeyframeExample[] | undefined;
@@ -30,7 +35,9 @@ export type StrokeKeyframes = KeyframeExample | readonly KeyframeExample[] | und
  * mixed with the frame itself while the network is still worse than the unchanged keyframe
  * (blend.ts). With several painted keyframes the strokes come from the one the frame matches best:
  * each frame tracks the current one and, in turn, one other, which takes over when it matches clearly
- * better (REFERENCE_SWITCH_RATIO). Guided networks always track the first, whose guide they
+ * better (REFERENCE_SWITCH_RATIO); the first frame starts from the first keyframe on the same terms.
+ * Of several keyframes of one view (motion.ts `sameView`) only the first is a candidate: the frame
+ * matches them alike, and the strokes would trade places with people walking by. Guided networks always track the first, whose guide they
  * were trained with. One instance per live stream.
  */
 export class LiveStylizer {
@@ -40,6 +47,8 @@ export class LiveStylizer {
   private chosen: RgbaImage | null = null;
   /** Which of the other keyframes the next frame measures. */
   private turn = 0;
+  /** The keyframes that each start a view (a later keyframe of the same view is not a candidate), for these inputs in order. */
+  private views: { inputs: RgbaImage[]; leaders: Set<RgbaImage> } | null = null;
   /** The last frame's network output and motion, for `restroke` (CPU side) and `restrokeTensor` (kept on the backend). */
   private lastFrame: LastFrame<RgbaImage> | null = null;
   private lastFrameTensor: LastFrame<tf.Tensor3D> | null = null;
@@ -123,25 +132,26 @@ export class LiveStylizer {
       this.tracks.delete(input);
     }
     // Guided networks learnt their guide on the first keyframe: they track from it alone.
-    const candidates = generator.config.guide ? keyframes.slice(0, 1) : keyframes;
+    const candidates = generator.config.guide ? keyframes.slice(0, 1) : this.viewLeaders(generator, keyframes);
     if (candidates.length === 0) return null;
     const measure = (keyframe: KeyframeExample) => {
       const track = this.trackOf(generator, keyframe.input);
       const global = placeGlobally(track, frame);
       return { keyframe, track, ...global, error: candidates.length > 1 ? alignmentError(track.reference.gray, global.placed.gray, global.placed.tracked) : 0 };
     };
+    const clearlyBetter = (other: ReturnType<typeof measure>, current: ReturnType<typeof measure>) =>
+      other.error + ALIGNMENT_NOISE < REFERENCE_SWITCH_RATIO * (current.error + ALIGNMENT_NOISE);
     const currentIndex = candidates.findIndex((keyframe) => keyframe.input === this.chosen);
     let best: ReturnType<typeof measure>;
     if (currentIndex < 0) {
-      // No keyframe yet (or it was deleted): measure them all.
-      const all = candidates.map(measure);
-      best = all.reduce((a, b) => (b.error < a.error ? b : a));
+      // No keyframe yet (or it was deleted): measure them all, in training order.
+      best = candidates.map(measure).reduce((current, other) => (clearlyBetter(other, current) ? other : current));
     } else {
       best = measure(candidates[currentIndex]);
-      if (candidates.length > 1) {
-        const others = candidates.filter((_, index) => index !== currentIndex);
+      const others = candidates.filter((_, index) => index !== currentIndex);
+      if (others.length > 0) {
         const other = measure(others[this.turn++ % others.length]);
-        if (other.error < REFERENCE_SWITCH_RATIO * best.error) best = other;
+        if (clearlyBetter(other, best)) best = other;
       }
     }
     const { keyframe, track, placed, crop, motion } = best;
@@ -153,6 +163,26 @@ export class LiveStylizer {
     if (!withField) return { keyframe, reference: track.reference, motion, field: null };
     track.previousField = estimateShiftField(track.reference.gray, placed.gray, placed.tracked, track.previousField);
     return { keyframe, reference: track.reference, motion, field: scaleShiftField(track.previousField, crop.width / placed.gray.width, crop.x, crop.y) };
+  }
+
+  /** The keyframes that are the first of their view, in order. */
+  private viewLeaders(generator: Generator, keyframes: readonly KeyframeExample[]): KeyframeExample[] {
+    const inputs = keyframes.map((keyframe) => keyframe.input);
+    const known = this.views;
+    if (!known || known.inputs.length !== inputs.length || known.inputs.some((input, i) => input !== inputs[i])) {
+      const leaders: RgbaImage[] = [];
+      for (const input of inputs) {
+        // The keyframe placed in an earlier one as a frame would be (it may be cropped to another shape).
+        const shows = (leader: RgbaImage) => {
+          const track = this.trackOf(generator, leader);
+          const { placed } = placeGlobally(track, input, IDENTITY_AFFINE);
+          return sameView(track.reference.gray, placed.gray, placed.tracked);
+        };
+        if (!leaders.some(shows)) leaders.push(input);
+      }
+      this.views = { inputs, leaders: new Set(leaders) };
+    }
+    return keyframes.filter((keyframe) => this.views!.leaders.has(keyframe.input));
   }
 
   /** The tracking state of the keyframe with this input, made on first use (and again for another network configuration). */
@@ -220,6 +250,7 @@ export class LiveStylizer {
     this.forgetLastFrame();
     for (const track of this.tracks.values()) disposeTrack(track);
     this.tracks.clear();
+    this.views = null;
     this.chosen = null;
   }
 
@@ -324,14 +355,14 @@ interface Placed {
 }
 
 /**
- * The global motion of `track`'s keyframe to `frame`, from its last placement (not stored). A frame of
- * another shape is tracked on its centred crop of the keyframe's shape, where the keyframe was cropped from.
+ * The global motion of `track`'s keyframe to `frame`, from its last placement or `from` (not stored). A
+ * frame of another shape is tracked on its centred crop of the keyframe's shape, where the keyframe was cropped from.
  */
-function placeGlobally(track: KeyframeTrack, frame: RgbaImage): { placed: FrameGuide; crop: CropRect; motion: Affine } {
+function placeGlobally(track: KeyframeTrack, frame: RgbaImage, from = track.previous): { placed: FrameGuide; crop: CropRect; motion: Affine } {
   const { reference } = track;
   const crop = centreCrop(frame.width, frame.height, reference.width / reference.height);
   const whole = crop.width === frame.width && crop.height === frame.height;
-  const placed = frameGuide(reference, whole ? frame : cropImage(frame, crop), track.previous);
+  const placed = frameGuide(reference, whole ? frame : cropImage(frame, crop), from);
   const [a, b, c, d, e, f] = placed.motion;
   return { placed, crop, motion: [a, b, c + crop.x, d, e, f + crop.y] };
 }

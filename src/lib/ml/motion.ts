@@ -134,34 +134,71 @@ export function sample(image: GrayImage, u: number, v: number): number {
  * both hold, divided by the share of the reference the frame covers; Infinity under a third covered.
  */
 export function alignmentError(reference: GrayImage, frame: GrayImage, motion: Affine): number {
+  const fit = alignedResiduals(reference, frame, motion);
+  if (!fit) return Infinity;
+  let sum = 0;
+  for (const residual of fit.residuals) sum += residual;
+  return sum / fit.residuals.length / fit.covered;
+}
+
+/**
+ * Whether `frame` shows the view of `reference` once moved by `motion` (as `alignmentError` takes
+ * them): the median grey difference after the lighting fit is at most `tolerance`. The median ignores
+ * what moved on its own (people walking by, a hand) as long as most of the picture stayed; another
+ * view differs almost everywhere.
+ */
+export function sameView(reference: GrayImage, frame: GrayImage, motion: Affine, tolerance = 8): boolean {
+  const fit = alignedResiduals(reference, frame, motion, true);
+  if (!fit || fit.covered < 0.5) return false;
+  const sorted = fit.residuals.sort();
+  return sorted[sorted.length >> 1] <= tolerance;
+}
+
+/**
+ * The absolute grey differences of the pixels `reference` and the moved `frame` both hold, after the
+ * lighting fit (with `robust`, fitted again on the pixels within twice the median difference, so that
+ * what moved on its own does not bend it); null under a third covered.
+ */
+function alignedResiduals(reference: GrayImage, frame: GrayImage, motion: Affine, robust = false): { residuals: Float32Array; covered: number } | null {
   const { width, height, data: t } = reference;
-  const values = new Float32Array(width * height);
-  let n = 0;
-  let st = 0;
-  let si = 0;
-  let stt = 0;
-  let sti = 0;
+  const held: number[] = [];
+  const values: number[] = [];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const [u, v] = applyAffine(motion, x + 0.5, y + 0.5);
-      const i = y * width + x;
-      values[i] = sample(frame, u, v);
-      if (Number.isNaN(values[i])) continue;
-      n += 1;
-      st += t[i];
-      si += values[i];
-      stt += t[i] * t[i];
-      sti += t[i] * values[i];
+      const value = sample(frame, u, v);
+      if (Number.isNaN(value)) continue;
+      held.push(y * width + x);
+      values.push(value);
     }
   }
-  const covered = n / (width * height);
-  if (covered < 1 / 3) return Infinity;
-  const variance = stt - (st * st) / n;
-  const gain = variance > 1e-6 ? Math.min(2, Math.max(0.5, (sti - (st * si) / n) / variance)) : 1;
-  const offset = (si - gain * st) / n;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) sum += Math.abs((values[i] - offset) / gain - t[i]);
-  return sum / n / covered;
+  const covered = held.length / (width * height);
+  if (covered < 1 / 3) return null;
+  /** The residuals after a gain/offset fit over the pixels `use` admits (by their index in `held`). */
+  const residualsOf = (use: (k: number) => boolean) => {
+    let n = 0;
+    let st = 0;
+    let si = 0;
+    let stt = 0;
+    let sti = 0;
+    for (let k = 0; k < held.length; k++) {
+      if (!use(k)) continue;
+      const tk = t[held[k]];
+      n += 1;
+      st += tk;
+      si += values[k];
+      stt += tk * tk;
+      sti += tk * values[k];
+    }
+    const variance = stt - (st * st) / n;
+    const gain = variance > 1e-6 ? Math.min(2, Math.max(0.5, (sti - (st * si) / n) / variance)) : 1;
+    const offset = (si - gain * st) / n;
+    return Float32Array.from(held, (i, k) => Math.abs((values[k] - offset) / gain - t[i]));
+  };
+  const residuals = residualsOf(() => true);
+  if (!robust) return { residuals, covered };
+  const limit = 2 * residuals.slice().sort()[residuals.length >> 1];
+  return { residuals: residualsOf((k) => residuals[k] <= limit), covered };
 }
 
 /** Solves the symmetric 6×6 system H·x = b (Gaussian elimination with partial pivoting); null if singular. */
