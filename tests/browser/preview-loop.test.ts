@@ -45,6 +45,7 @@ describe('PreviewLoop', () => {
       },
       maxInFlight: () => 1,
       onFrame: () => {},
+      onFailure: () => {},
       fixedSide: 64
     });
     // The loop's context is the canvas's one 2D context: count what it draws.
@@ -94,6 +95,7 @@ describe('PreviewLoop', () => {
       },
       maxInFlight: () => 1,
       onFrame: () => {},
+      onFailure: () => {},
       fixedSide: 64
     });
     loop.start();
@@ -105,6 +107,40 @@ describe('PreviewLoop', () => {
     await Promise.race([asking, new Promise((resolve) => setTimeout(resolve, 1000))]);
     expect(asked).toHaveLength(2);
     expect(asked[1] - told).toBeLessThan(150);
+    loop.stop();
+    canvas.remove();
+  });
+
+  it('says so when frames keep failing, and takes it back when one comes through', async () => {
+    const camera = await solid(64, 48, 'rgb(0, 0, 255)');
+    const styled = await solid(64, 48, 'rgb(255, 0, 0)');
+    const canvas = document.createElement('canvas');
+    document.body.append(canvas);
+    let failing = true;
+    let asked = 0;
+    const reports: (string | null)[] = [];
+    const loop = new PreviewLoop(canvas, {
+      source: () => camera,
+      mirrored: () => false,
+      showOriginal: () => false,
+      stylizing: () => true,
+      stylize: (frame) => {
+        frame.close();
+        asked += 1;
+        return failing ? Promise.reject(new Error('frames differ in size')) : Promise.resolve({ image: styled, inferenceMs: 5, step: 1 });
+      },
+      maxInFlight: () => 1,
+      onFrame: () => {},
+      onFailure: (message) => reports.push(message),
+      fixedSide: 64
+    });
+    loop.start();
+    // Each failure waits out the idle retry (300 ms) before the next ask: the third one reports.
+    await expect.poll(() => asked, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    expect(reports).toEqual([]);
+    await expect.poll(() => reports, { timeout: 5_000 }).toEqual(['frames differ in size']);
+    failing = false;
+    await expect.poll(() => reports, { timeout: 5_000 }).toEqual(['frames differ in size', null]);
     loop.stop();
     canvas.remove();
   });
@@ -146,6 +182,7 @@ describe('PreviewLoop', () => {
       stylize: () => Promise.resolve(null),
       maxInFlight: () => 1,
       onFrame: () => {},
+      onFailure: () => {},
       fixedSide: 64
     });
     const context = canvas.getContext('2d', { willReadFrequently: true })!;

@@ -59,6 +59,11 @@ export interface PreviewDeps {
    */
   maxInFlight(): number;
   onFrame(stats: PreviewStats): void;
+  /**
+   * Frames keep failing (FAILURES_BEFORE_REPORT in a row): the engine's message; null once a frame
+   * comes back again. Without it the preview would stand still with no word why.
+   */
+  onFailure(message: string | null): void;
   /** A fixed working side (benchmarks); adaptive when absent. */
   fixedSide?: number;
 }
@@ -67,6 +72,8 @@ export interface PreviewDeps {
 const FALLBACK_DISPLAY_SIDE = 640;
 /** After "no weights yet", wait this long before offering the worker another frame. */
 const IDLE_RETRY_MS = 300;
+/** Failed frames in a row before the preview reports the failure (one can fail in a handover). */
+export const FAILURES_BEFORE_REPORT = 3;
 
 /** Runs the preview on a canvas until `stop()`. */
 export class PreviewLoop {
@@ -84,6 +91,8 @@ export class PreviewLoop {
   private nextSequence = 0;
   private inFlight = 0;
   private retryAt = 0;
+  /** Frames that failed since the last one that came back. */
+  private failures = 0;
   private frameId = 0;
   private running = false;
   private workingSide: number;
@@ -214,7 +223,7 @@ export class PreviewLoop {
     this.deps
       .stylize(frame)
       .then((result) => this.accept(result, sequence))
-      .catch(() => (this.retryAt = performance.now() + IDLE_RETRY_MS))
+      .catch((error: unknown) => this.fail(error))
       .finally(() => (this.inFlight -= 1));
   }
 
@@ -231,7 +240,16 @@ export class PreviewLoop {
     this.stylized = echo;
   }
 
+  /** A frame failed: retry after a pause, and say so once it keeps failing. */
+  private fail(error: unknown): void {
+    this.retryAt = performance.now() + IDLE_RETRY_MS;
+    this.failures += 1;
+    if (this.failures === FAILURES_BEFORE_REPORT) this.deps.onFailure(error instanceof Error ? error.message : String(error));
+  }
+
   private accept(result: StylizedFrame | null, sequence: number): void {
+    if (this.failures >= FAILURES_BEFORE_REPORT) this.deps.onFailure(null);
+    this.failures = 0;
     if (!result) {
       this.retryAt = performance.now() + IDLE_RETRY_MS;
       return;

@@ -84,6 +84,8 @@ export class Studio implements StudioHost {
   backend = $state<BackendReport | null>(null);
   /** A message when the compute worker failed entirely. */
   computeError = $state<string | null>(null);
+  /** Set while preview frames keep failing (the engine runs but cannot stylize them): what to tell the person. */
+  previewError = $state<string | null>(null);
   /** Training progress as last reported by the worker. */
   training = $state<TrainingStatus>({ running: false, step: 0, elapsedMs: 0, stepsPerSec: 0, loss: null });
   /** What holds training back (Pause, convergence, a loaded style, a hidden page, a low battery). */
@@ -363,6 +365,7 @@ export class Studio implements StudioHost {
         return Promise.race([this.compute.api.stylize(Comlink.transfer(frame, [frame])), this.compute.failed]);
       },
       maxInFlight: () => this.compute?.previewLanes ?? 1,
+      onFailure: (reason) => (this.previewError = reason === null ? null : m.preview_failed({ reason })),
       onFrame: (stats) => {
         this.preview = stats;
         if (this.pendingLatency && stats.shownStep > this.pendingLatency.step) {
