@@ -37,8 +37,8 @@ export type StrokeKeyframes = KeyframeExample | readonly KeyframeExample[] | und
  * each frame tracks the current one and, in turn, one other, which takes over when it matches clearly
  * better (REFERENCE_SWITCH_RATIO); the first frame starts from the first keyframe on the same terms.
  * Of several keyframes of one view (motion.ts `sameView`) only the first is a candidate: the frame
- * matches them alike, and the strokes would trade places with people walking by. Guided networks always track the first, whose guide they
- * were trained with. One instance per live stream.
+ * matches them alike, and the strokes would trade places with people walking by. Guided networks
+ * always track the first keyframe, whose guide they were trained with. One instance per live stream.
  */
 export class LiveStylizer {
   /** Each painted keyframe's reference and last placement, by its input image. */
