@@ -47,8 +47,14 @@ export class LiveStylizer {
   private chosen: RgbaImage | null = null;
   /** Which of the other keyframes the next frame measures. */
   private turn = 0;
-  /** The keyframes that each start a view (a later keyframe of the same view is not a candidate), for these inputs in order. */
-  private views: { inputs: RgbaImage[]; leaders: Set<RgbaImage> } | null = null;
+  /**
+   * For these inputs in order: the keyframes that each start a view, each with the later keyframes
+   * of its view and where the leader's pixels lie in them (a later keyframe of a view is no candidate
+   * of its own: its strokes are drawn into the leader's painting, `withViewStrokes`).
+   */
+  private views: { inputs: RgbaImage[]; leaders: Map<RgbaImage, ViewMember[]> } | null = null;
+  /** Each leader's painting with its view's strokes drawn in, while the paintings it came from stay. */
+  private composites = new Map<RgbaImage, { paintings: RgbaImage[]; styled: RgbaImage }>();
   /** The last frame's network output and motion, for `restroke` (CPU side) and `restrokeTensor` (kept on the backend). */
   private lastFrame: LastFrame<RgbaImage> | null = null;
   private lastFrameTensor: LastFrame<tf.Tensor3D> | null = null;
@@ -103,8 +109,9 @@ export class LiveStylizer {
   async restroke(generator: Generator, keyframes: StrokeKeyframes, step: number): Promise<RgbaImage | null> {
     const last = this.lastFrame;
     const { strokeLayer } = generator.config;
-    const keyframe = echoed(last, generator, keyframes);
-    if (!strokeLayer || !keyframe) return null;
+    const echoedKeyframe = echoed(last, generator, keyframes);
+    if (!strokeLayer || !echoedKeyframe) return null;
+    const keyframe = this.withViewStrokes(echoedKeyframe, listOf(keyframes));
     const { reference } = this.trackOf(generator, keyframe.input);
     const { layer, weight } = await this.strokeLayerFor(generator, keyframe, reference, step, strokeLayer.threshold);
     return applyStrokeLayer(mixWithFrame(last!.network, last!.frame, weight), layer, last!.motion, last!.field);
@@ -114,8 +121,9 @@ export class LiveStylizer {
   restrokeTensor(generator: Generator, keyframes: StrokeKeyframes, step: number): tf.Tensor3D | null {
     const last = this.lastFrameTensor;
     const { strokeLayer } = generator.config;
-    const keyframe = echoed(last, generator, keyframes);
-    if (!strokeLayer || !keyframe) return null;
+    const echoedKeyframe = echoed(last, generator, keyframes);
+    if (!strokeLayer || !echoedKeyframe) return null;
+    const keyframe = this.withViewStrokes(echoedKeyframe, listOf(keyframes));
     const { tensor: residual, weight } = this.residualFor(generator, keyframe, step, strokeLayer.threshold);
     return tf.tidy(() => applyStrokeLayerTensor(mixWithFrameTensor(last!.network, last!.frame, weight), residual, last!.motion, last!.field));
   }
@@ -154,7 +162,8 @@ export class LiveStylizer {
         if (clearlyBetter(other, best)) best = other;
       }
     }
-    const { keyframe, track, placed, crop, motion } = best;
+    const { track, placed, crop, motion } = best;
+    const keyframe = this.withViewStrokes(best.keyframe, keyframes);
     // Only the chosen keyframe moves on: another one measured against a frame of another view would
     // start its next estimate from a placement that means nothing.
     track.previous = placed.tracked;
@@ -170,19 +179,44 @@ export class LiveStylizer {
     const inputs = keyframes.map((keyframe) => keyframe.input);
     const known = this.views;
     if (!known || known.inputs.length !== inputs.length || known.inputs.some((input, i) => input !== inputs[i])) {
-      const leaders: RgbaImage[] = [];
+      const leaders = new Map<RgbaImage, ViewMember[]>();
       for (const input of inputs) {
-        // The keyframe placed in an earlier one as a frame would be (it may be cropped to another shape).
-        const shows = (leader: RgbaImage) => {
+        let joined = false;
+        for (const [leader, members] of leaders) {
+          // The keyframe placed in an earlier one as a frame would be (it may be cropped to another shape).
           const track = this.trackOf(generator, leader);
-          const { placed } = placeGlobally(track, input, IDENTITY_AFFINE);
-          return sameView(track.reference.gray, placed.gray, placed.tracked);
-        };
-        if (!leaders.some(shows)) leaders.push(input);
+          const { placed, motion } = placeGlobally(track, input, IDENTITY_AFFINE);
+          if (!sameView(track.reference.gray, placed.gray, placed.tracked)) continue;
+          members.push({ input, motion });
+          joined = true;
+          break;
+        }
+        if (!joined) leaders.set(input, []);
       }
-      this.views = { inputs, leaders: new Set(leaders) };
+      this.views = { inputs, leaders };
+      this.composites.clear();
     }
     return keyframes.filter((keyframe) => this.views!.leaders.has(keyframe.input));
+  }
+
+  /**
+   * `leader` with the strokes of the later keyframes of its view drawn into its painting where it has
+   * none of its own (those keyframes' strokes then come back with the leader's), or `leader` itself.
+   */
+  private withViewStrokes(leader: KeyframeExample, keyframes: readonly KeyframeExample[]): KeyframeExample {
+    const members = (this.views?.leaders.get(leader.input) ?? []).flatMap(({ input, motion }) => {
+      const keyframe = keyframes.find((candidate) => candidate.input === input);
+      return keyframe ? [{ keyframe, motion }] : [];
+    });
+    if (members.length === 0) return leader;
+    const paintings = [leader.styled, ...members.map(({ keyframe }) => keyframe.styled)];
+    const known = this.composites.get(leader.input);
+    if (known && known.paintings.length === paintings.length && known.paintings.every((painting, i) => painting === paintings[i])) {
+      return { ...leader, styled: known.styled };
+    }
+    const styled = members.reduce((painting, { keyframe, motion }) => drawStrokesIn(painting, leader.input, keyframe, motion), leader.styled);
+    this.composites.set(leader.input, { paintings, styled });
+    return { ...leader, styled };
   }
 
   /** The tracking state of the keyframe with this input, made on first use (and again for another network configuration). */
@@ -251,6 +285,7 @@ export class LiveStylizer {
     for (const track of this.tracks.values()) disposeTrack(track);
     this.tracks.clear();
     this.views = null;
+    this.composites.clear();
     this.chosen = null;
   }
 
@@ -344,6 +379,41 @@ function disposeTrack(track: KeyframeTrack): void {
   track.residual?.tensor.dispose();
   track.residual?.weight.dispose();
   track.reconstructionTensor?.image.dispose();
+}
+
+/** A later keyframe of a leader's view: its input, and the motion from the leader's pixels to its own. */
+interface ViewMember {
+  input: RgbaImage;
+  motion: Affine;
+}
+
+/** RGB sum of |painting − keyframe| above which a pixel counts as painted. */
+const PAINTED_DIFFERENCE = 30;
+
+/**
+ * `painting` (of the keyframe `input`) with `other`'s strokes drawn in where it shows none of its own:
+ * each pixel takes `other`'s painting at the point `motion` maps it to (nearest pixel) where that is
+ * painted (differs from `other`'s input by more than PAINTED_DIFFERENCE).
+ */
+function drawStrokesIn(painting: RgbaImage, input: RgbaImage, other: KeyframeExample, motion: Affine): RgbaImage {
+  const { width, height } = painting;
+  const data = new Uint8ClampedArray(painting.data);
+  const source = other.styled.data;
+  const under = other.input.data;
+  const [a, b, c, d, e, f] = motion;
+  const differs = (x: Uint8ClampedArray, y: Uint8ClampedArray, i: number, j: number) =>
+    Math.abs(x[i] - y[j]) + Math.abs(x[i + 1] - y[j + 1]) + Math.abs(x[i + 2] - y[j + 2]) > PAINTED_DIFFERENCE;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 4;
+      if (differs(painting.data, input.data, i, i)) continue;
+      const u = Math.floor(a * (x + 0.5) + b * (y + 0.5) + c);
+      const v = Math.floor(d * (x + 0.5) + e * (y + 0.5) + f);
+      if (u < 0 || v < 0 || u >= other.styled.width || v >= other.styled.height) continue;
+      const j = (v * other.styled.width + u) * 4;
+      if (differs(source, under, j, j)) data.set(source.subarray(j, j + 3), i);
+    }
+  return { width, height, data };
 }
 
 /** The keyframe a frame carries the strokes of, and where they go. */
