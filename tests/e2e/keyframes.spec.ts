@@ -53,6 +53,32 @@ async function waitForView(page: Page, view: PreviewReading['view']): Promise<vo
   await expect.poll(async () => (await readPreview(page)).view, { intervals: [100], timeout: 30_000 }).toBe(view);
 }
 
+/** Which view keyframe `index` was captured from (its mean brightness, as for the preview). */
+async function keyframeView(page: Page, index: number): Promise<PreviewReading['view']> {
+  const brightness = await page.evaluate((index) => {
+    const { data } = (window as unknown as { __livebrush: { studio: { keyframes: { input: ImageData }[] } } }).__livebrush.studio.keyframes[index].input;
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += (data[i] + data[i + 1] + data[i + 2]) / 3;
+    return sum / (data.length / 4);
+  }, index);
+  return brightness > BRIGHTNESS_BETWEEN_VIEWS ? 'second' : 'first';
+}
+
+/** Captures the active (unpainted) keyframe from `view`, again if the camera turned at the click. */
+async function captureView(page: Page, index: number, view: PreviewReading['view']): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        if ((await keyframeView(page, index)) === view) return true;
+        await waitForView(page, view);
+        await page.getByRole('button', { name: 'Capture keyframe' }).click();
+        return (await keyframeView(page, index)) === view;
+      },
+      { intervals: [100], timeout: 60_000 }
+    )
+    .toBe(true);
+}
+
 test('each view of the camera carries the strokes painted on its own keyframe', async ({ page }) => {
   test.setTimeout(300_000);
   await page.goto('/?debug');
@@ -60,9 +86,11 @@ test('each view of the camera carries the strokes painted on its own keyframe', 
 
   await waitForView(page, 'first');
   await page.getByRole('button', { name: 'Capture keyframe' }).click();
+  await captureView(page, 0, 'first');
   await paintRegion(page, ON_FIRST, 0.06);
   await waitForView(page, 'second');
   await page.getByRole('button', { name: 'Add keyframe' }).click();
+  await captureView(page, 1, 'second');
   await paintRegion(page, ON_SECOND, 0.06);
 
   // Each view, once seen: its own strokes where they were painted, the other view's nowhere there.

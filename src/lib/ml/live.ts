@@ -15,12 +15,12 @@ import type { KeyframeExample, RgbaImage } from './types';
 export const STROKE_LAYER_REFRESH_STEPS = 20;
 
 /**
- * Another painted keyframe takes over a stream's strokes when its alignment error (motion.ts, plus
- * ALIGNMENT_NOISE) is below this share of the current one's: another view matches many times better
- * (15–20× between two scenes), while two keyframes of one view match about alike and the strokes stay
- * where they are instead of trading places with the camera's noise and the people walking by.
+ * Another painted keyframe (of another view: keyframes of one view are one candidate) takes over a
+ * stream's strokes when its alignment error (motion.ts, plus ALIGNMENT_NOISE) is below this share of
+ * the current one's. Not lower: on a small, blurred preview frame even the right keyframe's error
+ * grows (a stricter 0.5 then kept the wrong view's strokes on a loaded machine).
  */
-export const REFERENCE_SWITCH_RATIO = 0.5;
+export const REFERENCE_SWITCH_RATIO = 0.8;
 
 /** Grey levels added to every alignment error before comparing: a camera's noise, so two near-perfect matches count as alike. */
 const ALIGNMENT_NOISE = 2;
