@@ -80,7 +80,7 @@ async function captureView(page: Page, index: number, view: PreviewReading['view
 }
 
 test('each view of the camera carries the strokes painted on its own keyframe', async ({ page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(420_000);
   await page.goto('/?debug');
   await expect(page.getByRole('button', { name: 'Capture keyframe' })).toBeEnabled();
 
@@ -104,7 +104,7 @@ test('each view of the camera carries the strokes painted on its own keyframe', 
         if (own > 100 && other < 20) seen[reading.view] = reading;
         return seen.first !== null && seen.second !== null;
       },
-      { intervals: [250], timeout: 90_000 }
+      { intervals: [250], timeout: 180_000 }
     )
     .toBe(true);
   test.info().annotations.push({ type: 'preview', description: `${JSON.stringify(seen)} at step ${await trainingStep(page)}` });
