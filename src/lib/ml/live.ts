@@ -5,7 +5,7 @@ import { createGuideReference, frameGuide, keyframeGuide, warpGuide, type FrameG
 import type { Generator } from './generator';
 import { estimateShiftField, scaleShiftField, type ShiftField } from './local-motion';
 import { alignmentError, IDENTITY_AFFINE, sameView, type Affine } from './motion';
-import { thresholdMask } from './sampler';
+import { paintedPixels, thresholdMask } from './sampler';
 import { stylize, stylizeTensor } from './stylize';
 import { applyStrokeLayerTensor, strokeResidualTensor } from './strokes-tensor';
 import { applyStrokeLayer, createStrokeLayer, type StrokeLayer } from './strokes';
@@ -177,8 +177,7 @@ export class LiveStylizer {
   /** The keyframes that are the first of their view, in order. */
   private viewLeaders(generator: Generator, keyframes: readonly KeyframeExample[]): KeyframeExample[] {
     const inputs = keyframes.map((keyframe) => keyframe.input);
-    const known = this.views;
-    if (!known || known.inputs.length !== inputs.length || known.inputs.some((input, i) => input !== inputs[i])) {
+    if (!this.views || !sameItems(this.views.inputs, inputs)) {
       const leaders = new Map<RgbaImage, ViewMember[]>();
       for (const input of inputs) {
         let joined = false;
@@ -211,7 +210,7 @@ export class LiveStylizer {
     if (members.length === 0) return leader;
     const paintings = [leader.styled, ...members.map(({ keyframe }) => keyframe.styled)];
     const known = this.composites.get(leader.input);
-    if (known && known.paintings.length === paintings.length && known.paintings.every((painting, i) => painting === paintings[i])) {
+    if (known && sameItems(known.paintings, paintings)) {
       return { ...leader, styled: known.styled };
     }
     const styled = members.reduce((painting, { keyframe, motion }) => drawStrokesIn(painting, leader.input, keyframe, motion), leader.styled);
@@ -387,33 +386,32 @@ interface ViewMember {
   motion: Affine;
 }
 
-/** RGB sum of |painting − keyframe| above which a pixel counts as painted. */
-const PAINTED_DIFFERENCE = 30;
-
 /**
  * `painting` (of the keyframe `input`) with `other`'s strokes drawn in where it shows none of its own:
  * each pixel takes `other`'s painting at the point `motion` maps it to (nearest pixel) where that is
- * painted (differs from `other`'s input by more than PAINTED_DIFFERENCE).
+ * painted (sampler.ts `paintedPixels`, as training counts paint).
  */
 function drawStrokesIn(painting: RgbaImage, input: RgbaImage, other: KeyframeExample, motion: Affine): RgbaImage {
   const { width, height } = painting;
   const data = new Uint8ClampedArray(painting.data);
-  const source = other.styled.data;
-  const under = other.input.data;
+  const own = paintedPixels(input, painting);
+  const theirs = paintedPixels(other.input, other.styled);
   const [a, b, c, d, e, f] = motion;
-  const differs = (x: Uint8ClampedArray, y: Uint8ClampedArray, i: number, j: number) =>
-    Math.abs(x[i] - y[j]) + Math.abs(x[i + 1] - y[j + 1]) + Math.abs(x[i + 2] - y[j + 2]) > PAINTED_DIFFERENCE;
   for (let y = 0; y < height; y++)
     for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 4;
-      if (differs(painting.data, input.data, i, i)) continue;
+      if (own[y * width + x]) continue;
       const u = Math.floor(a * (x + 0.5) + b * (y + 0.5) + c);
       const v = Math.floor(d * (x + 0.5) + e * (y + 0.5) + f);
-      if (u < 0 || v < 0 || u >= other.styled.width || v >= other.styled.height) continue;
+      if (u < 0 || v < 0 || u >= other.styled.width || v >= other.styled.height || !theirs[v * other.styled.width + u]) continue;
       const j = (v * other.styled.width + u) * 4;
-      if (differs(source, under, j, j)) data.set(source.subarray(j, j + 3), i);
+      data.set(other.styled.data.subarray(j, j + 3), (y * width + x) * 4);
     }
   return { width, height, data };
+}
+
+/** Whether two lists hold the same items (by identity) in the same order. */
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i]);
 }
 
 /** The keyframe a frame carries the strokes of, and where they go. */

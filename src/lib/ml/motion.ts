@@ -161,18 +161,22 @@ export function sameView(reference: GrayImage, frame: GrayImage, motion: Affine,
  */
 function alignedResiduals(reference: GrayImage, frame: GrayImage, motion: Affine, robust = false): { residuals: Float32Array; covered: number } | null {
   const { width, height, data: t } = reference;
-  const held: number[] = [];
-  const values: number[] = [];
+  // The reference pixels the moved frame holds (their indices) and its values there.
+  const heldAll = new Int32Array(width * height);
+  const valuesAll = new Float32Array(width * height);
+  let count = 0;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const [u, v] = applyAffine(motion, x + 0.5, y + 0.5);
       const value = sample(frame, u, v);
       if (Number.isNaN(value)) continue;
-      held.push(y * width + x);
-      values.push(value);
+      heldAll[count] = y * width + x;
+      valuesAll[count++] = value;
     }
   }
-  const covered = held.length / (width * height);
+  const held = heldAll.subarray(0, count);
+  const values = valuesAll.subarray(0, count);
+  const covered = count / (width * height);
   if (covered < 1 / 3) return null;
   /** The residuals after a gain/offset fit over the pixels `use` admits (by their index in `held`). */
   const residualsOf = (use: (k: number) => boolean) => {
