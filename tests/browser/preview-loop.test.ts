@@ -2,7 +2,8 @@
 // camera presents, not at the display's refresh rate (the cores it would spend are the workers'); the
 // compare gesture still switches between the two.
 import { describe, expect, it } from 'vitest';
-import { PreviewLoop } from '../../src/lib/studio/preview';
+import type { FrameSource } from '../../src/lib/camera/frames';
+import { PreviewLoop, type PreviewDeps } from '../../src/lib/studio/preview';
 import type { StylizedFrame } from '../../src/lib/worker/api';
 
 /** A bitmap of one colour. */
@@ -12,6 +13,22 @@ function solid(width: number, height: number, colour: string): Promise<ImageBitm
   context.fillStyle = colour;
   context.fillRect(0, 0, width, height);
   return createImageBitmap(canvas);
+}
+
+/** A preview of `camera` at a 64-px working side that stylizes, one frame at a time, with `stylize`; `changes` replace any of that. */
+function previewOf(camera: FrameSource, stylize: PreviewDeps['stylize'], changes: Partial<PreviewDeps> = {}): PreviewDeps {
+  return {
+    source: () => camera,
+    mirrored: () => false,
+    showOriginal: () => false,
+    stylizing: () => true,
+    stylize,
+    maxInFlight: () => 1,
+    onFrame: () => {},
+    onFailure: () => {},
+    fixedSide: 64,
+    ...changes
+  };
 }
 
 const animationFrames = (count: number) =>
@@ -31,23 +48,20 @@ describe('PreviewLoop', () => {
     document.body.append(canvas);
     let showOriginal = false;
     let answered = false;
-    const loop = new PreviewLoop(canvas, {
-      source: () => camera,
-      mirrored: () => false,
-      showOriginal: () => showOriginal,
-      stylizing: () => true,
-      // One frame comes back; later requests stay in the engine.
-      stylize: (frame) => {
-        frame.close();
-        if (answered) return new Promise<StylizedFrame | null>(() => {});
-        answered = true;
-        return Promise.resolve({ image: styled, inferenceMs: 5, step: 1 });
-      },
-      maxInFlight: () => 1,
-      onFrame: () => {},
-      onFailure: () => {},
-      fixedSide: 64
-    });
+    const loop = new PreviewLoop(
+      canvas,
+      previewOf(
+        camera,
+        // One frame comes back; later requests stay in the engine.
+        (frame) => {
+          frame.close();
+          if (answered) return new Promise<StylizedFrame | null>(() => {});
+          answered = true;
+          return Promise.resolve({ image: styled, inferenceMs: 5, step: 1 });
+        },
+        { showOriginal: () => showOriginal }
+      )
+    );
     // The loop's context is the canvas's one 2D context: count what it draws.
     const context = canvas.getContext('2d', { willReadFrequently: true })!;
     const drawn: CanvasImageSource[] = [];
@@ -81,23 +95,16 @@ describe('PreviewLoop', () => {
     const asked: number[] = [];
     let secondAsk: () => void = () => {};
     const asking = new Promise<void>((resolve) => (secondAsk = resolve));
-    const loop = new PreviewLoop(canvas, {
-      source: () => camera,
-      mirrored: () => false,
-      showOriginal: () => false,
-      stylizing: () => true,
+    const loop = new PreviewLoop(
+      canvas,
       // No weights yet: the first request comes back empty; the second is held.
-      stylize: (frame) => {
+      previewOf(camera, (frame) => {
         frame.close();
         asked.push(performance.now());
         if (asked.length === 2) secondAsk();
         return asked.length === 1 ? Promise.resolve(null) : new Promise<StylizedFrame | null>(() => {});
-      },
-      maxInFlight: () => 1,
-      onFrame: () => {},
-      onFailure: () => {},
-      fixedSide: 64
-    });
+      })
+    );
     loop.start();
     await expect.poll(() => asked.length).toBe(1);
     // The empty answer has been taken in: the loop now waits IDLE_RETRY_MS (300 ms) before asking again.
@@ -119,21 +126,18 @@ describe('PreviewLoop', () => {
     let failing = true;
     let asked = 0;
     const reports: (string | null)[] = [];
-    const loop = new PreviewLoop(canvas, {
-      source: () => camera,
-      mirrored: () => false,
-      showOriginal: () => false,
-      stylizing: () => true,
-      stylize: (frame) => {
-        frame.close();
-        asked += 1;
-        return failing ? Promise.reject(new Error('frames differ in size')) : Promise.resolve({ image: styled, inferenceMs: 5, step: 1 });
-      },
-      maxInFlight: () => 1,
-      onFrame: () => {},
-      onFailure: (message) => reports.push(message),
-      fixedSide: 64
-    });
+    const loop = new PreviewLoop(
+      canvas,
+      previewOf(
+        camera,
+        (frame) => {
+          frame.close();
+          asked += 1;
+          return failing ? Promise.reject(new Error('frames differ in size')) : Promise.resolve({ image: styled, inferenceMs: 5, step: 1 });
+        },
+        { onFailure: (message) => reports.push(message) }
+      )
+    );
     loop.start();
     // Each failure waits out the idle retry (300 ms) before the next ask: the third one reports.
     await expect.poll(() => asked, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
@@ -174,17 +178,7 @@ describe('PreviewLoop', () => {
     canvas.style.width = '64px';
     canvas.style.height = '48px';
     document.body.append(canvas);
-    const loop = new PreviewLoop(canvas, {
-      source: () => camera,
-      mirrored: () => false,
-      showOriginal: () => false,
-      stylizing: () => false,
-      stylize: () => Promise.resolve(null),
-      maxInFlight: () => 1,
-      onFrame: () => {},
-      onFailure: () => {},
-      fixedSide: 64
-    });
+    const loop = new PreviewLoop(canvas, previewOf(camera, () => Promise.resolve(null), { stylizing: () => false }));
     const context = canvas.getContext('2d', { willReadFrequently: true })!;
     let draws = 0;
     const drawImage = context.drawImage.bind(context) as (...args: unknown[]) => void;

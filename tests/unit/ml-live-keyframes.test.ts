@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '../../src/lib/ml/backend';
 import { NETWORKS, type NetworkConfig } from '../../src/lib/ml/config';
-import { createGenerator } from '../../src/lib/ml/generator';
+import { createGenerator, type Generator } from '../../src/lib/ml/generator';
 import { DEFAULT_GUIDE } from '../../src/lib/ml/guides';
 import { LiveStylizer } from '../../src/lib/ml/live';
 import { alignmentError, estimateMotion, grayImage, IDENTITY_AFFINE, sameView } from '../../src/lib/ml/motion';
-import type { RgbaImage } from '../../src/lib/ml/types';
+import type { KeyframeExample, RgbaImage } from '../../src/lib/ml/types';
 import { halveImage, paintedBar, rgb, scene } from './support/images';
 
 // Two painted keyframes of different views (a face from the front and from the side, the room and
@@ -39,6 +39,23 @@ const isMagenta = (data: ArrayLike<number>, at: number) => data[at] > 200 && dat
 
 /** Whether the RGBA (4) or RGB (3) pixels show magenta at (x, y). */
 const magentaAt = (data: ArrayLike<number>, channels: number, x: number, y: number) => isMagenta(data, (y * WIDTH + x) * channels);
+
+/**
+ * `frame` through `live` (the CPU path) and `onBackend` (the tensor path, tracked on a half-size copy):
+ * the pixels of each with their channel count (RGBA, RGB).
+ */
+async function bothPaths(live: LiveStylizer, onBackend: LiveStylizer, generator: Generator, keyframes: KeyframeExample[], frame: RgbaImage): Promise<[ArrayLike<number>, number][]> {
+  const cpu = await live.stylize(generator, keyframes, frame, 1);
+  const frameTensor = rgb(frame);
+  const output = onBackend.stylizeTensor(generator, keyframes, frameTensor, halveImage(frame), 1);
+  const values = await output.data();
+  output.dispose();
+  frameTensor.dispose();
+  return [
+    [cpu.data, 4],
+    [values, 3]
+  ];
+}
 
 const layered = (): NetworkConfig => ({ ...NETWORKS.mobile, name: 'layered', strokeLayer: { threshold: 60 } }) as NetworkConfig;
 
@@ -91,13 +108,7 @@ describe('strokes from several painted keyframes', () => {
     ];
     for (const [index, [view, dx, dy]] of frames.entries()) {
       const frame = view === 'front' ? scene(WIDTH, HEIGHT, dx, dy) : otherView(WIDTH, HEIGHT, dx, dy);
-      const cpu = await live.stylize(generator, keyframes, frame, 1);
-      const frameTensor = rgb(frame);
-      const output = onBackend.stylizeTensor(generator, keyframes, frameTensor, halveImage(frame), 1);
-      const values = await output.data();
-      output.dispose();
-      frameTensor.dispose();
-      for (const [data, channels] of [[cpu.data, 4], [values, 3]] as const) {
+      for (const [data, channels] of await bothPaths(live, onBackend, generator, keyframes, frame)) {
         // The bar of the keyframe shown, moved with the frame; the other keyframe's bar nowhere.
         const shown = view === 'front' ? { row: 33, columns: [50, 65, 80] } : { row: 103, columns: [110, 125, 140] };
         const other = view === 'front' ? { row: 103, columns: [110, 125, 140] } : { row: 33, columns: [50, 65, 80] };
@@ -157,13 +168,7 @@ describe('strokes from several painted keyframes', () => {
     const keyframes = [first, { input: again, styled: green }];
     const frame = scene(WIDTH, HEIGHT, 1, 0);
     for (let i = 0; i < 2; i++) {
-      const cpu = await live.stylize(generator, keyframes, frame, 1);
-      const frameTensor = rgb(frame);
-      const output = onBackend.stylizeTensor(generator, keyframes, frameTensor, halveImage(frame), 1);
-      const values = await output.data();
-      output.dispose();
-      frameTensor.dispose();
-      for (const [data, channels] of [[cpu.data, 4], [values, 3]] as const) {
+      for (const [data, channels] of await bothPaths(live, onBackend, generator, keyframes, frame)) {
         // The first keyframe's bar, moved by 1 px; the second's, moved back by 1 px.
         for (const x of [50, 65, 80]) expect(magentaAt(data, channels, x + 1, 33), `first bar at ${x}`).toBe(true);
         for (const x of [110, 125, 140]) expect(magentaAt(data, channels, x - 1, 103), `second bar at ${x}`).toBe(true);
