@@ -194,15 +194,23 @@ function alignedResiduals(reference: GrayImage, frame: GrayImage, motion: Affine
       stt += tk * tk;
       sti += tk * values[k];
     }
-    const variance = stt - (st * st) / n;
-    const gain = variance > 1e-6 ? Math.min(2, Math.max(0.5, (sti - (st * si) / n) / variance)) : 1;
-    const offset = (si - gain * st) / n;
+    const { gain, offset } = lightingFit(n, st, si, stt, sti);
     return Float32Array.from(held, (i, k) => Math.abs((values[k] - offset) / gain - t[i]));
   };
   const residuals = residualsOf(() => true);
   if (!robust) return { residuals, covered };
   const limit = 2 * residuals.slice().sort()[residuals.length >> 1];
   return { residuals: residualsOf((k) => residuals[k] <= limit), covered };
+}
+
+/**
+ * The lighting change image ≈ gain·template + offset from the sums over `n` pixel pairs (template t,
+ * image i: Σt, Σi, Σt², Σt·i), the gain kept within 0.5–2 (1 for a flat template).
+ */
+function lightingFit(n: number, st: number, si: number, stt: number, sti: number): { gain: number; offset: number } {
+  const variance = stt - (st * st) / n;
+  const gain = variance > 1e-6 ? Math.min(2, Math.max(0.5, (sti - (st * si) / n) / variance)) : 1;
+  return { gain, offset: (si - gain * st) / n };
 }
 
 /** Solves the symmetric 6×6 system H·x = b (Gaussian elimination with partial pivoting); null if singular. */
@@ -279,9 +287,7 @@ function refineLevel(template: GrayImage, image: GrayImage, warp: Affine, iterat
       }
     }
     if (n < 12) break;
-    const variance = stt - (st * st) / n;
-    const gain = variance > 1e-6 ? Math.min(2, Math.max(0.5, (sti - (st * si) / n) / variance)) : 1;
-    const offset = (si - gain * st) / n;
+    const { gain, offset } = lightingFit(n, st, si, stt, sti);
     // Robust scale: mean absolute residual.
     let absSum = 0;
     for (let y = 1; y < height - 1; y++) {
