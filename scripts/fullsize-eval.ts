@@ -13,12 +13,14 @@
  * --train-side full trains and stylizes at 768×576; --train-side multi trains on patches of the keyframe
  * at both sizes (round-robin) and stylizes the full-size frame directly or guided; --train-side coarse-to-fine
  * trains on the 256-pixel keyframe for --coarse-fraction of the budget (default 0.5), then on the full-size
- * one, and stylizes at full size. --weights FILE reuses weights trained before
+ * one, and stylizes at full size; --train-side photo trains on the 256-pixel keyframe within the budget, then
+ * fine-tunes a copy for --photo-steps steps on the full-size one with a fresh optimiser (the studio's photo
+ * network, src/lib/ml/photo-network.ts) and stylizes at full size. --weights FILE reuses weights trained before
  * (saved with --save-weights). --record FILE appends the lines to FILE.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseFlags } from '../cli/args.ts';
 import { CliError } from '../cli/errors.ts';
@@ -42,10 +44,11 @@ function score(outDir: string, truthDir: string): Record<string, unknown> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const flags = parseFlags(argv, { ...TRAIN_FLAGS, style: 'value', 'train-side': 'value', guided: 'value', record: 'value', 'coarse-fraction': 'value' });
+  const flags = parseFlags(argv, { ...TRAIN_FLAGS, style: 'value', 'train-side': 'value', guided: 'value', record: 'value', 'coarse-fraction': 'value', 'photo-steps': 'value' });
   const style = flags.get('style');
   const side = flags.get('train-side') ?? '256';
-  if (!style || !['full', '256', 'multi', 'coarse-to-fine'].includes(side)) throw new CliError('give --style NAME and --train-side full|256|multi|coarse-to-fine');
+  if (!style || !['full', '256', 'multi', 'coarse-to-fine', 'photo'].includes(side)) throw new CliError('give --style NAME and --train-side full|256|multi|coarse-to-fine|photo');
+  const photoSteps = Number(flags.get('photo-steps') ?? ml.PHOTO_TUNE_STEPS);
   const coarseFraction = Number(flags.get('coarse-fraction') ?? 0.5);
   const clipDir = join(DEVSET, 'vtest');
   const manifest = JSON.parse(await readFile(join(DEVSET, 'manifest.json'), 'utf8')) as { keyframe: number; heldout: number[]; flicker_pairs: [number, number][] };
@@ -58,7 +61,7 @@ async function main(argv: string[]): Promise<void> {
   const small = fitLongSide(fullKeyframe.input.width, fullKeyframe.input.height, ml.FULL_SIZE_WORKING_SIDE);
   const smallKeyframe = { input: ml.resizeImage(fullKeyframe.input, small.width, small.height), styled: ml.resizeImage(fullKeyframe.styled, small.width, small.height) };
   // The keyframe trained on and tracked from; multi also draws patches from the full-size keyframe.
-  const atFullSize = side === 'full' || side === 'coarse-to-fine';
+  const atFullSize = side === 'full' || side === 'coarse-to-fine' || side === 'photo';
   const keyframe = atFullSize ? fullKeyframe : smallKeyframe;
   const weightsFile = flags.get('weights') ?? join('tests/.artifacts/fullsize', `${style}-${side}.lbw`);
   let figures: Record<string, unknown> = {};
@@ -69,9 +72,12 @@ async function main(argv: string[]): Promise<void> {
     const trained =
       side === 'coarse-to-fine'
         ? await trainCandidate(trainFlags, smallKeyframe.input, smallKeyframe.styled, { switchTo: { fraction: coarseFraction, examples: [fullKeyframe] } })
-        : await trainCandidate(trainFlags, keyframe.input, keyframe.styled, { moreExamples: side === 'multi' ? [fullKeyframe] : [] });
+        : side === 'photo'
+          ? await trainCandidate(trainFlags, smallKeyframe.input, smallKeyframe.styled)
+          : await trainCandidate(trainFlags, keyframe.input, keyframe.styled, { moreExamples: side === 'multi' ? [fullKeyframe] : [] });
     figures = trained.figures();
     await trained.dispose();
+    if (side === 'photo') figures = { ...figures, ...(await tunePhoto(weightsFile, fullKeyframe, photoSteps)) };
   }
   await ml.initBackend(['wasm']);
   const generator = await loadModel(weightsFile);
@@ -80,6 +86,8 @@ async function main(argv: string[]): Promise<void> {
       ? [{ name: 'full', options: {} }]
       : side === 'coarse-to-fine'
       ? [{ name: `coarse-to-fine ${coarseFraction}`, options: {} }]
+      : side === 'photo'
+      ? [{ name: `photo ${photoSteps}`, options: {} }]
       : side === 'multi'
         ? [
             { name: 'multi-scale direct', options: { method: 'direct' } },
@@ -115,6 +123,7 @@ async function main(argv: string[]): Promise<void> {
       style,
       trainSide: side,
       ...(side === 'coarse-to-fine' ? { coarseFraction } : {}),
+      ...(side === 'photo' ? { photoSteps } : {}),
       method: name,
       ...(flags.get('cpu-seconds') ? { budgetCpuSeconds: Number(flags.get('cpu-seconds')) } : { weights: weightsFile }),
       ...figures,
@@ -126,6 +135,16 @@ async function main(argv: string[]): Promise<void> {
     await printRecord(record, flags);
   }
   generator.dispose();
+}
+
+/** Fine-tunes the weights in `file` on the full-size keyframe (the studio's photo network), in place; its CPU time. */
+async function tunePhoto(file: string, keyframe: ml.KeyframeExample, steps: number): Promise<Record<string, number>> {
+  await ml.initBackend(['wasm']);
+  const cpu = process.cpuUsage();
+  const tuned = await ml.tunePhotoNetwork(new Uint8Array(await readFile(file)), [keyframe], { steps });
+  const used = process.cpuUsage(cpu);
+  await writeFile(file, tuned!);
+  return { photoSteps: steps, photoCpuSeconds: +((used.user + used.system) / 1e6).toFixed(1) };
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

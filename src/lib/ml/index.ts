@@ -33,5 +33,7 @@ export { createStrokeLayer, applyStrokeLayer } from './strokes';
 export type { StrokeLayer } from './strokes';
 export { stylizeFullSize, FULL_SIZE_WORKING_SIDE } from './fullsize';
 export type { FullSizeMethod, FullSizeOptions } from './fullsize';
+export { tunePhotoNetwork, photoWorkingSide, PHOTO_TUNE_STEPS } from './photo-network';
+export type { PhotoTuneOptions, Size } from './photo-network';
 export { resizeImage, guidedUpsample, detailUpsample, GUIDED_UPSAMPLE } from './resample';
 export type { GuidedUpsampleOptions } from './resample';
