@@ -9,7 +9,7 @@ import { exportStyle, readArchive } from '$lib/storage/archive';
 import { closeLivebrushDb, DB_NAME } from '$lib/storage/db';
 import { listPresets } from '$lib/storage/presets';
 import { readSessionRecord } from '$lib/storage/session';
-import { FakeStudioHost, styleSnapshot, tinyWeights } from '../fixtures/storage/fixtures';
+import { FakeStudioHost, patternImage, styleSnapshot, tinyWeights } from '../fixtures/storage/fixtures';
 
 let panel: ReturnType<typeof mount> | null = null;
 /** The page's toast, where the panel's messages appear (mounted once, as the studio does). */
@@ -54,7 +54,8 @@ async function styleFile(name: string): Promise<File> {
 
 describe('PresetsPanel in Chromium with real IndexedDB', () => {
   it('saves a style, shows it in the gallery and loads it back into the studio', async () => {
-    const trained = styleSnapshot(tinyWeights(3), 1, 64, 48);
+    const small = styleSnapshot(tinyWeights(3), 1, 64, 48);
+    const trained = { ...small, keyframes: [{ ...small.keyframes[0], full: patternImage(320, 240, 41) }] };
     const host = new FakeStudioHost(trained);
     showPanel(host);
     await saveAs('Magenta dream');

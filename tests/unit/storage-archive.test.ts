@@ -5,21 +5,36 @@ import { ARCHIVE_LIMITS, exportPreset, exportStyle, ImportError, importArchive, 
 import { closeLivebrushDb, livebrushDb } from '$lib/storage/db';
 import { encodeRgbaPng } from '$lib/storage/images';
 import { listPresets, loadPreset, savePreset } from '$lib/storage/presets';
+import type { StyleSnapshot } from '$lib/studio/types';
 import { freshIndexedDb, patternImage, styleSnapshot, TINY_NETWORK, tinyWeights, withFirstTensorShape } from '../fixtures/storage/fixtures';
 
 beforeEach(freshIndexedDb);
 afterEach(closeLivebrushDb);
+
+/** `snapshot` with each keyframe's frame at capture size: `scale` times its keyframe, its own pattern. */
+function withFullFrames(snapshot: StyleSnapshot, scale = 5): StyleSnapshot {
+  const keyframes = snapshot.keyframes.map((keyframe, index) => ({
+    ...keyframe,
+    full: patternImage(keyframe.input.width * scale, keyframe.input.height * scale, 41 + index)
+  }));
+  return { ...snapshot, keyframes };
+}
+
+/** `snapshot` as a style without frames at capture size loads: every keyframe's `full` null. */
+function withoutFullFrames(snapshot: StyleSnapshot): StyleSnapshot {
+  return { ...snapshot, keyframes: snapshot.keyframes.map((keyframe) => ({ ...keyframe, full: null })) };
+}
 
 /** The stored presets, compared before and after a refused import. */
 async function storedPresets() {
   return (await livebrushDb()).getAll('presets');
 }
 
-/** A valid export of a two-keyframe trained style, made once. */
+/** A valid export of a two-keyframe trained style with frames at capture size (120×80), made once. */
 let validArchive: Uint8Array;
 beforeAll(async () => {
   await freshIndexedDb();
-  const saved = await savePreset(styleSnapshot(tinyWeights(), 2), 'Valid style');
+  const saved = await savePreset(withFullFrames(styleSnapshot(tinyWeights(), 2)), 'Valid style');
   validArchive = (await exportPreset(saved.id)).bytes;
   await closeLivebrushDb();
 });
@@ -43,7 +58,7 @@ async function tamper(
 /** Replaces a file and updates its declared size and checksum, so only its content is wrong. */
 async function replaceFile(files: Record<string, Uint8Array>, manifest: ArchiveManifest, name: string, bytes: Uint8Array) {
   files[name] = bytes;
-  const entries = [...manifest.keyframes.flatMap((k) => [k.input, k.painting, k.mask, k.strokes]), manifest.weights];
+  const entries = [...manifest.keyframes.flatMap((k) => [k.input, k.full, k.painting, k.mask, k.strokes]), manifest.weights];
   const entry = entries.find((candidate) => candidate?.file === name)!;
   entry.bytes = bytes.byteLength;
   entry.sha256 = await sha256(bytes);
@@ -74,8 +89,8 @@ async function expectRefused(bytes: Uint8Array, reason: RegExp): Promise<void> {
 }
 
 describe('.livebrush export and import', () => {
-  it('round-trips a style: same keyframes, strokes and stats, byte-equal weights', async () => {
-    const snapshot = styleSnapshot(tinyWeights(2), 2, 40, 30);
+  it('round-trips a style: same keyframes, full-size frames, strokes and stats, byte-equal weights', async () => {
+    const snapshot = withFullFrames(styleSnapshot(tinyWeights(2), 2, 40, 30), 4);
     const saved = await savePreset(snapshot, 'Water colour');
     const exported = await exportPreset(saved.id);
     expect(exported.fileName).toBe('Water-colour.livebrush');
@@ -96,7 +111,7 @@ describe('.livebrush export and import', () => {
     const saved = await savePreset(snapshot, 'Sketch');
     const imported = await importArchive((await exportPreset(saved.id)).bytes);
     expect(imported.id).not.toBe(saved.id);
-    expect(await loadPreset(imported.id)).toEqual(snapshot);
+    expect(await loadPreset(imported.id)).toEqual(withoutFullFrames(snapshot));
   });
 
   it("exports the studio's current style without saving it first", async () => {
@@ -106,7 +121,7 @@ describe('.livebrush export and import', () => {
     expect(await listPresets()).toEqual([]);
     const imported = await importArchive(exported.bytes);
     expect(imported.name).toBe('Unsaved: draft #2');
-    expect(await loadPreset(imported.id)).toEqual(snapshot);
+    expect(await loadPreset(imported.id)).toEqual(withoutFullFrames(snapshot));
   });
 
   it('declares every file with its size and checksum in manifest.json', async () => {
@@ -116,11 +131,39 @@ describe('.livebrush export and import', () => {
     expect(manifest.version).toBe(1);
     expect(manifest.keyframes).toHaveLength(2);
     expect(manifest.weights?.file).toBe('weights.lbw');
-    for (const entry of [...manifest.keyframes.flatMap((k) => [k.input, k.painting, k.mask, k.strokes]), manifest.weights]) {
+    expect(manifest.keyframes.map((k) => k.full)).toEqual([
+      expect.objectContaining({ file: 'keyframe-1-full.png', width: 120, height: 80 }),
+      expect.objectContaining({ file: 'keyframe-2-full.png', width: 120, height: 80 })
+    ]);
+    for (const entry of [...manifest.keyframes.flatMap((k) => [k.input, k.full, k.painting, k.mask, k.strokes]), manifest.weights]) {
       if (!entry) continue;
       expect(files[entry.file].byteLength).toBe(entry.bytes);
       expect(await sha256(files[entry.file])).toBe(entry.sha256);
     }
+  });
+
+  it('imports a file exported before full-size frames were kept, with no full-size frames', async () => {
+    const older = await tamper((files, manifest) => {
+      for (const [index, keyframe] of manifest.keyframes.entries()) {
+        delete files[`keyframe-${index + 1}-full.png`];
+        delete keyframe.full;
+      }
+    });
+    const imported = await importArchive(older);
+    const loaded = await loadPreset(imported.id);
+    expect(loaded.keyframes.map((keyframe) => keyframe.full)).toEqual([null, null]);
+    expect(loaded).toEqual(withoutFullFrames(styleSnapshot(tinyWeights(), 2)));
+  });
+
+  it('accepts a full-size frame whose shape differs from its keyframe only by rounding', async () => {
+    const rounded = patternImage(121, 80, 5);
+    const imported = await importArchive(
+      await tamper(async (files, m) => {
+        await replaceFile(files, m, 'keyframe-1-full.png', encodeRgbaPng(rounded));
+        Object.assign(m.keyframes[0].full!, { width: 121, height: 80 });
+      })
+    );
+    expect((await loadPreset(imported.id)).keyframes[0].full).toEqual(rounded);
   });
 });
 
@@ -217,6 +260,23 @@ describe('broken .livebrush files are refused with a clear message and change no
       }),
       /"keyframe-1-mask\.png" is 10×10 but its keyframe is 24×16/
     );
+  });
+
+  it('refuses full-size frames that are not images, or not the shape of their keyframe', async () => {
+    await expectRefused(
+      await tamper((files, m) => replaceFile(files, m, 'keyframe-2-full.png', strToU8('<html>not a picture</html>'))),
+      /"keyframe-2-full\.png" is not a PNG image/
+    );
+    await expectRefused(await tamper((files) => void delete files['keyframe-1-full.png']), /"keyframe-1-full\.png" is missing/);
+    const resized = (width: number, height: number) =>
+      tamper(async (files, m) => {
+        await replaceFile(files, m, 'keyframe-1-full.png', encodeRgbaPng(patternImage(width, height, 5)));
+        Object.assign(m.keyframes[0].full!, { width, height });
+      });
+    await expectRefused(await resized(120, 120), /"keyframe-1-full\.png" is 120×120 but its keyframe is 24×16/);
+    await expectRefused(await resized(123, 80), /"keyframe-1-full\.png" is 123×80 but its keyframe is 24×16/);
+    await expectRefused(await resized(12, 8), /"keyframe-1-full\.png" is 12×8 but its keyframe is 24×16/);
+    await expectRefused(await tamper((_, m) => void (m.keyframes[0].full!.width = 5000)), /full\.width: must be at most 4096 pixels/);
   });
 
   it('refuses huge image dimensions, declared or inside the PNG, before decoding', async () => {

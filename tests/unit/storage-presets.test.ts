@@ -12,14 +12,24 @@ import {
   savePreset
 } from '$lib/storage/presets';
 import { decodePngToRgba } from '$lib/storage/images';
-import { freshIndexedDb, styleSnapshot, TINY_NETWORK, tinyWeights } from '../fixtures/storage/fixtures';
+import type { StyleSnapshot } from '$lib/studio/types';
+import { freshIndexedDb, patternImage, styleSnapshot, TINY_NETWORK, tinyWeights } from '../fixtures/storage/fixtures';
 
 beforeEach(freshIndexedDb);
 afterEach(closeLivebrushDb);
 
+/** `snapshot` with each keyframe's frame at capture size: `scale` times its keyframe, its own pattern. */
+function withFullFrames(snapshot: StyleSnapshot, scale = 5): StyleSnapshot {
+  const keyframes = snapshot.keyframes.map((keyframe, index) => ({
+    ...keyframe,
+    full: patternImage(keyframe.input.width * scale, keyframe.input.height * scale, 41 + index)
+  }));
+  return { ...snapshot, keyframes };
+}
+
 describe('presets', () => {
-  it('saves a style and loads back exactly the same keyframes, strokes, weights and stats', async () => {
-    const snapshot = styleSnapshot(tinyWeights(), 2);
+  it('saves a style and loads back exactly the same keyframes, full-size frames, strokes, weights and stats', async () => {
+    const snapshot = withFullFrames(styleSnapshot(tinyWeights(), 2));
     const saved = await savePreset(snapshot, '  Neon   night ');
     expect(saved.name).toBe('Neon night');
     expect(saved.steps).toBe(120);
@@ -29,6 +39,20 @@ describe('presets', () => {
     const record = await readPresetRecord(saved.id);
     expect(record.network).toEqual(TINY_NETWORK);
     expect(record.keyframes[0].painting.png.type).toBe('image/png');
+    expect(record.keyframes[1].full).toMatchObject({ width: 120, height: 80, png: expect.any(Blob) });
+  });
+
+  it('loads a style saved before full-size frames were kept, with no full-size frames', async () => {
+    const snapshot = styleSnapshot(tinyWeights(), 2);
+    const saved = await savePreset(withFullFrames(snapshot), 'Old style');
+    const db = await livebrushDb();
+    const record = await db.get('presets', saved.id);
+    const keyframes = record!.keyframes.map(({ full, ...older }) => older);
+    await db.put('presets', { ...record!, keyframes });
+
+    const loaded = await loadPreset(saved.id);
+    expect(loaded.keyframes.map((keyframe) => keyframe.full)).toEqual([null, null]);
+    expect(loaded).toEqual({ ...snapshot, keyframes: snapshot.keyframes.map((keyframe) => ({ ...keyframe, full: null })) });
   });
 
   it('keeps a thumbnail of the first painting, small enough for the gallery', async () => {

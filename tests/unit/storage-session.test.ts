@@ -1,14 +1,31 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { closeLivebrushDb } from '$lib/storage/db';
+import { closeLivebrushDb, livebrushDb, SESSION_FULL_FRAMES_KEY, type SessionFullFramesRecord } from '$lib/storage/db';
 import { readSessionRecord, restoreSession, startAutosave, type Autosave } from '$lib/storage/session';
-import { FakeStudioHost, freshIndexedDb, strokeDocument, styleSnapshot } from '../fixtures/storage/fixtures';
+import type { StyleSnapshot } from '$lib/studio/types';
+import { FakeStudioHost, freshIndexedDb, patternImage, strokeDocument, styleSnapshot } from '../fixtures/storage/fixtures';
 
 /** A page whose visibility and unload the test controls. */
 function fakePage() {
   const document = Object.assign(new EventTarget(), { visibilityState: 'visible' });
   const window = new EventTarget();
   return { document, window };
+}
+
+/** A studio host that shares its keyframes at capture size between snapshots, as the studio does (they never change once captured). */
+class CaptureSizeHost extends FakeStudioHost {
+  override async captureStyle(): Promise<StyleSnapshot> {
+    const copy = await super.captureStyle();
+    copy.keyframes.forEach((keyframe, index) => (keyframe.full = this.style.keyframes[index].full));
+    return copy;
+  }
+}
+
+/** A style of two keyframes, each with its frame at capture size (96×64). */
+function withCaptureSize(): StyleSnapshot {
+  const style = styleSnapshot(new Uint8Array([4]), 2);
+  style.keyframes.forEach((keyframe, index) => (keyframe.full = patternImage(96, 64, 31 + index)));
+  return style;
 }
 
 let autosave: Autosave | null = null;
@@ -130,5 +147,48 @@ describe('crash-safe session', () => {
     expect(errors).toHaveLength(1);
     expect(String(errors[0])).toMatch(/Storage is full/);
     expect([...(await readSessionRecord())!.weights!]).toEqual([1]);
+  });
+
+  it('keeps each keyframe at capture size, writing those megabytes only when a keyframe comes or goes', async () => {
+    const host = new CaptureSizeHost(withCaptureSize());
+    const put = vi.spyOn(IDBObjectStore.prototype, 'put');
+    const frameWrites = () => put.mock.calls.filter(([, key]) => key === SESSION_FULL_FRAMES_KEY).length;
+    autosave = startAutosave(host, { strokesDelayMs: 10, lifecycle: fakePage() });
+    host.emit('strokes');
+    await autosave.flush();
+    for (let stroke = 0; stroke < 3; stroke++) {
+      host.style.keyframes[0].strokes = strokeDocument(24, 16, 3 + stroke);
+      host.emit('strokes');
+      await autosave.flush();
+    }
+    expect(frameWrites()).toBe(1);
+
+    // A new capture replaces the second keyframe: written again.
+    host.style.keyframes[1].full = patternImage(96, 64, 40);
+    host.emit('keyframes');
+    await autosave.flush();
+    expect(frameWrites()).toBe(2);
+    put.mockRestore();
+
+    const reopened = new FakeStudioHost(styleSnapshot(null, 0));
+    await restoreSession(reopened);
+    expect(reopened.style.keyframes.map((keyframe) => keyframe.full)).toEqual([patternImage(96, 64, 31), patternImage(96, 64, 40)]);
+    expect(reopened.style.keyframes[0].strokes).toEqual(strokeDocument(24, 16, 5));
+  });
+
+  it('restores the painting without frames at capture size that belong to other keyframes (another tab wrote them)', async () => {
+    const host = new CaptureSizeHost(withCaptureSize());
+    autosave = startAutosave(host, { strokesDelayMs: 10, lifecycle: fakePage() });
+    host.emit('strokes');
+    await autosave.flush();
+    const db = await livebrushDb();
+    const foreign: SessionFullFramesRecord = { ids: ['another-tab'], frames: [patternImage(96, 64, 50)] };
+    await db.put('session', foreign, SESSION_FULL_FRAMES_KEY);
+
+    const reopened = new FakeStudioHost(styleSnapshot(null, 0));
+    await restoreSession(reopened);
+    expect(reopened.style.keyframes).toHaveLength(2);
+    expect(reopened.style.keyframes.map((keyframe) => keyframe.full)).toEqual([undefined, undefined]);
+    expect(reopened.style.keyframes[1].painting).toEqual(host.style.keyframes[1].painting);
   });
 });

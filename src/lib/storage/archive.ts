@@ -43,6 +43,9 @@ export const ARCHIVE_LIMITS = {
   imageSide: MAX_IMAGE_SIDE
 } as const;
 
+/** How far a keyframe's frame at capture size may stray from the keyframe's shape (width / height), relatively. */
+const FULL_ASPECT_TOLERANCE = 0.02;
+
 /** A file the person tried to import is not a usable style; `message` says why, in plain words. */
 export class ImportError extends Error {
   override name = 'ImportError';
@@ -92,7 +95,16 @@ const manifestSchema = v.object({
   created: dateSchema,
   exported: v.optional(dateSchema),
   keyframes: v.pipe(
-    v.array(v.object({ input: imageEntrySchema, painting: imageEntrySchema, mask: v.nullable(imageEntrySchema), strokes: fileEntrySchema })),
+    v.array(
+      v.object({
+        input: imageEntrySchema,
+        /** The frame at capture size; absent in files exported before it was kept. */
+        full: v.optional(v.nullable(imageEntrySchema)),
+        painting: imageEntrySchema,
+        mask: v.nullable(imageEntrySchema),
+        strokes: fileEntrySchema
+      })
+    ),
     v.minLength(1, 'must hold at least one keyframe'),
     v.maxLength(ARCHIVE_LIMITS.keyframes, `must hold at most ${ARCHIVE_LIMITS.keyframes} keyframes`)
   ),
@@ -136,6 +148,7 @@ async function archiveRecord(record: PresetRecord): Promise<ExportedStyle> {
     const prefix = `keyframe-${index + 1}`;
     keyframes.push({
       input: await addImage(`${prefix}-input.png`, keyframe.input),
+      full: keyframe.full ? await addImage(`${prefix}-full.png`, keyframe.full) : null,
       painting: await addImage(`${prefix}-painting.png`, keyframe.painting),
       mask: keyframe.mask ? await addImage(`${prefix}-mask.png`, keyframe.mask) : null,
       strokes: await addFile(`${prefix}-strokes.json`, new TextEncoder().encode(JSON.stringify(keyframe.strokes)), true)
@@ -189,7 +202,7 @@ export async function readArchive(bytes: Uint8Array): Promise<ImportedStyle> {
     if (!files.has(name)) throw new ImportError(m.import_missing_file({ name }));
     if (files.get(name)!.byteLength > limit) throw new ImportError(m.import_file_oversized({ name }));
   }
-  const entries = [...manifest.keyframes.flatMap((k) => [k.input, k.painting, k.mask, k.strokes]), manifest.weights];
+  const entries = [...manifest.keyframes.flatMap((k) => [k.input, k.full, k.painting, k.mask, k.strokes]), manifest.weights];
   for (const entry of entries) if (entry) await checkFileEntry(entry, files.get(entry.file)!);
 
   let firstInput: RgbaImage | null = null;
@@ -197,11 +210,18 @@ export async function readArchive(bytes: Uint8Array): Promise<ImportedStyle> {
   const keyframes: PresetKeyframeRecord[] = [];
   for (const [index, keyframe] of manifest.keyframes.entries()) {
     const input = checkImage(keyframe.input, files);
+    const full = keyframe.full ? checkFullImage(keyframe.full, files, input.size) : null;
     const paintingPixels = checkImage(keyframe.painting, files, input.size);
     const mask = keyframe.mask ? checkImage(keyframe.mask, files, input.size) : null;
     firstInput ??= input.pixels;
     firstPainting ??= paintingPixels.pixels;
-    keyframes.push({ input: input.image, painting: paintingPixels.image, mask: mask?.image ?? null, strokes: checkStrokes(keyframe.strokes.file, files, index) });
+    keyframes.push({
+      input: input.image,
+      full,
+      painting: paintingPixels.image,
+      mask: mask?.image ?? null,
+      strokes: checkStrokes(keyframe.strokes.file, files, index)
+    });
   }
 
   const weights = manifest.weights ? files.get(manifest.weights.file)! : null;
@@ -285,7 +305,7 @@ function readManifest(bytes: Uint8Array | undefined): ArchiveManifest {
 
 function declaredFiles(manifest: ArchiveManifest): Map<string, number> {
   const declared = new Map<string, number>();
-  const declare = (entry: FileEntry | null, limit: number) => {
+  const declare = (entry: FileEntry | null | undefined, limit: number) => {
     if (!entry) return;
     if (declared.has(entry.file) || entry.file === MANIFEST_FILE) {
       throw new ImportError(m.import_file_twice({ name: entry.file }));
@@ -294,6 +314,7 @@ function declaredFiles(manifest: ArchiveManifest): Map<string, number> {
   };
   for (const keyframe of manifest.keyframes) {
     declare(keyframe.input, ARCHIVE_LIMITS.imageBytes);
+    declare(keyframe.full, ARCHIVE_LIMITS.imageBytes);
     declare(keyframe.painting, ARCHIVE_LIMITS.imageBytes);
     declare(keyframe.mask, ARCHIVE_LIMITS.imageBytes);
     declare(keyframe.strokes, ARCHIVE_LIMITS.strokesBytes);
@@ -332,6 +353,21 @@ function checkImage(
     throw new ImportError(m.import_image_keyframe_mismatch({ name: entry.file, width, height, expectedWidth: expected.width, expectedHeight: expected.height }));
   }
   return { image: { width, height, png: pngBlob(bytes) }, pixels, size: { width, height } };
+}
+
+/**
+ * A keyframe's frame at capture size: a sound PNG, at least as large as the keyframe (`input`) on its
+ * long side, and of the keyframe's shape within FULL_ASPECT_TOLERANCE (both were rounded to whole pixels).
+ */
+function checkFullImage(entry: ImageEntry, files: Map<string, Uint8Array>, input: { width: number; height: number }): PngImage {
+  const { image } = checkImage(entry, files);
+  const { width, height } = image;
+  const inputAspect = input.width / input.height;
+  const aspectError = Math.abs(width / height - inputAspect) / inputAspect;
+  if (Math.max(width, height) < Math.max(input.width, input.height) || aspectError > FULL_ASPECT_TOLERANCE) {
+    throw new ImportError(m.import_image_keyframe_mismatch({ name: entry.file, width, height, expectedWidth: input.width, expectedHeight: input.height }));
+  }
+  return image;
 }
 
 function checkStrokes(file: string, files: Map<string, Uint8Array>, index: number): unknown {

@@ -22,6 +22,8 @@ export interface PngImage {
 /** One keyframe of a saved preset. */
 export interface PresetKeyframeRecord {
   input: PngImage;
+  /** The frame at the size it was captured at; absent or null in presets saved before it was kept. */
+  full?: PngImage | null;
   painting: PngImage;
   mask: PngImage | null;
   /** The stroke document (src/lib/paint), plain JSON. */
@@ -55,6 +57,18 @@ export interface SessionKeyframeRecord {
   painting: RgbaImage;
   mask: RgbaImage | null;
   strokes: unknown;
+  /** The id of this keyframe's frame at capture size in the {@link SESSION_FULL_FRAMES_KEY} record, or null/absent without one. */
+  fullId?: string | null;
+}
+
+/**
+ * The session's keyframes at capture size (key {@link SESSION_FULL_FRAMES_KEY} of the `session` store),
+ * kept apart from the session record because they are megabytes each and change only with the keyframes.
+ */
+export interface SessionFullFramesRecord {
+  /** One id per frame, as the keyframes of the session record name them. */
+  ids: string[];
+  frames: RgbaImage[];
 }
 
 /** The one autosaved studio state (key {@link SESSION_KEY} of the `session` store). */
@@ -71,10 +85,13 @@ export interface SessionRecord {
 /** The key of the single record in the `session` store. */
 export const SESSION_KEY = 'current';
 
+/** The key of the session's keyframes at capture size in the `session` store. */
+export const SESSION_FULL_FRAMES_KEY = 'full-frames';
+
 /** The typed schema of the current version. */
 export interface LivebrushDbSchema extends DBSchema {
   presets: { key: string; value: PresetRecord; indexes: { 'by-updated': number } };
-  session: { key: string; value: SessionRecord };
+  session: { key: string; value: SessionRecord | SessionFullFramesRecord };
 }
 
 /** An open connection to the Livebrush database. */

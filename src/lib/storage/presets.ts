@@ -59,6 +59,7 @@ export function buildPresetRecord(snapshot: StyleSnapshot, name: string): Preset
     thumbnail: pngBlob(encodeRgbaPng(beforeAfterThumbnail(snapshot.keyframes[0].input, snapshot.keyframes[0].painting))),
     keyframes: snapshot.keyframes.map((keyframe) => ({
       input: toPngImage(keyframe.input),
+      full: keyframe.full ? toPngImage(keyframe.full) : null,
       painting: toPngImage(keyframe.painting),
       mask: keyframe.mask ? toPngImage(keyframe.mask) : null,
       strokes: keyframe.strokes
@@ -83,6 +84,7 @@ export async function loadPreset(id: string): Promise<StyleSnapshot> {
   for (const keyframe of record.keyframes) {
     keyframes.push({
       input: await fromPngImage(keyframe.input),
+      full: keyframe.full ? await fromPngImage(keyframe.full) : null,
       painting: await fromPngImage(keyframe.painting),
       mask: keyframe.mask ? await fromPngImage(keyframe.mask) : null,
       strokes: structuredClone(keyframe.strokes)

@@ -1,5 +1,6 @@
+import type { RgbaImage } from '$lib/ml/types';
 import type { StudioChange, StudioHost, StyleSnapshot } from '$lib/studio/types';
-import { livebrushDb, SESSION_KEY, type SessionRecord } from './db';
+import { livebrushDb, SESSION_FULL_FRAMES_KEY, SESSION_KEY, type SessionFullFramesRecord, type SessionRecord } from './db';
 import { mapQuotaErrors } from './errors';
 
 /** Longest wait between a stroke or keyframe change and its autosave, in milliseconds. */
@@ -7,6 +8,24 @@ export const STROKES_SAVE_DELAY_MS = 300;
 
 /** Shortest interval between two checkpoints caused by training alone, in milliseconds. */
 export const WEIGHTS_CHECKPOINT_INTERVAL_MS = 5000;
+
+/**
+ * Ids of the keyframes at capture size (StyleKeyframe.full) this tab has seen: they never change once
+ * captured, so the megabytes of each are written when a keyframe comes or goes, not with every stroke.
+ */
+const fullFrameIds = new WeakMap<RgbaImage, string>();
+/** The ids of the full-size frames this tab last wrote, in keyframe order. */
+let writtenFullFrameIds: (string | null)[] | null = null;
+
+/** The id of a full-size frame (given on first sight). */
+function fullFrameId(frame: RgbaImage): string {
+  let id = fullFrameIds.get(frame);
+  if (!id) {
+    id = crypto.randomUUID();
+    fullFrameIds.set(frame, id);
+  }
+  return id;
+}
 
 /** Where the page tells us it is going away (the DOM's document and window unless a test passes its own). */
 export interface PageLifecycle {
@@ -116,7 +135,9 @@ export function startAutosave(host: StudioHost, options: AutosaveOptions = {}): 
 export async function restoreSession(host: StudioHost): Promise<RestoredSession | null> {
   const record = await readSessionRecord();
   if (!record || record.keyframes.length === 0) return null;
-  const snapshot: StyleSnapshot = { keyframes: record.keyframes, weights: record.weights, stats: record.stats };
+  const full = await readFullFrames(record);
+  const keyframes = record.keyframes.map(({ input, painting, mask, strokes }, index) => ({ input, painting, mask, strokes, ...(full[index] ? { full: full[index] } : {}) }));
+  const snapshot: StyleSnapshot = { keyframes, weights: record.weights, stats: record.stats };
   try {
     await host.applyStyle(snapshot);
     return { savedAt: record.savedAt, weightsSavedAt: record.weightsSavedAt, weightsError: null };
@@ -130,29 +151,58 @@ export async function restoreSession(host: StudioHost): Promise<RestoredSession 
 /** The autosaved session as stored, or null if there is none. */
 export async function readSessionRecord(): Promise<SessionRecord | null> {
   const db = await livebrushDb();
-  return (await db.get('session', SESSION_KEY)) ?? null;
+  return ((await db.get('session', SESSION_KEY)) as SessionRecord | undefined) ?? null;
 }
 
-/** Replaces the autosaved session with `snapshot` (one write; StorageFullError when out of space). */
+/**
+ * The session's keyframes at capture size, one per keyframe of `record` (null where there is none, or
+ * where the stored frames belong to other keyframes: another tab wrote one record and not the other).
+ */
+async function readFullFrames(record: SessionRecord): Promise<(RgbaImage | null)[]> {
+  const db = await livebrushDb();
+  const stored = (await db.get('session', SESSION_FULL_FRAMES_KEY)) as SessionFullFramesRecord | undefined;
+  return record.keyframes.map((keyframe) => {
+    const id = keyframe.fullId ?? null;
+    const at = id === null || !stored ? -1 : stored.ids.indexOf(id);
+    if (at < 0 || !stored) return null;
+    const frame = stored.frames[at];
+    fullFrameIds.set(frame, id!);
+    return frame;
+  });
+}
+
+/**
+ * Replaces the autosaved session with `snapshot` (one transaction; StorageFullError when out of
+ * space). The keyframes at capture size are written only when they changed since this tab last did.
+ */
 export async function writeSession(snapshot: StyleSnapshot): Promise<void> {
   const now = Date.now();
+  const fullIds = snapshot.keyframes.map(({ full }) => (full ? fullFrameId(full) : null));
   const record: SessionRecord = {
     savedAt: now,
-    keyframes: snapshot.keyframes.map(({ input, painting, mask, strokes }) => ({ input, painting, mask, strokes })),
+    keyframes: snapshot.keyframes.map(({ input, painting, mask, strokes }, index) => ({ input, painting, mask, strokes, fullId: fullIds[index] })),
     weights: snapshot.weights,
     weightsSavedAt: snapshot.weights ? now : null,
     stats: { ...snapshot.stats }
   };
+  const framesChanged = writtenFullFrameIds === null || fullIds.join() !== writtenFullFrameIds.join();
+  const frames: SessionFullFramesRecord | null = framesChanged
+    ? { ids: fullIds.filter((id) => id !== null), frames: snapshot.keyframes.flatMap(({ full }) => (full ? [full] : [])) }
+    : null;
   await mapQuotaErrors(async () => {
     const db = await livebrushDb();
-    await db.put('session', record, SESSION_KEY);
+    const tx = db.transaction('session', 'readwrite');
+    await Promise.all([tx.store.put(record, SESSION_KEY), ...(frames ? [tx.store.put(frames, SESSION_FULL_FRAMES_KEY)] : []), tx.done]);
   });
+  if (framesChanged) writtenFullFrameIds = fullIds;
 }
 
 /** Forgets the autosaved session. */
 export async function clearSession(): Promise<void> {
   const db = await livebrushDb();
-  await db.delete('session', SESSION_KEY);
+  const tx = db.transaction('session', 'readwrite');
+  await Promise.all([tx.store.delete(SESSION_KEY), tx.store.delete(SESSION_FULL_FRAMES_KEY), tx.done]);
+  writtenFullFrameIds = null;
 }
 
 function defaultLifecycle(): PageLifecycle {

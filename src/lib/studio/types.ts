@@ -2,8 +2,13 @@ import type { RgbaImage } from '$lib/ml/types';
 
 /** One keyframe of a style as the studio holds it: the frame, the painting on it, the optional mask. */
 export interface StyleKeyframe {
-  /** The captured camera frame. */
+  /** The captured camera frame, at the keyframe size (the preview network learns from it). */
   input: RgbaImage;
+  /**
+   * The same frame at the size it was captured at (at most PHOTO_KEYFRAME_SIDE on its long side), what
+   * the photo network learns from; null or absent in styles kept before it existed.
+   */
+  full?: RgbaImage | null;
   /** The full painted image (keyframe with strokes composited), what the network learns to produce. */
   painting: RgbaImage;
   /** Where to learn from (red ≥ 128), or null for everywhere. */
