@@ -12,6 +12,19 @@ test.use({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_AR
 /** The fake camera's frame size (tests/fixtures/camera/fake-camera.ts scales the clip to 480×360). */
 const CAMERA = { width: 480, height: 360 };
 
+/** Mean absolute Laplacian of a PNG's luminance: how much fine detail it holds (an upscaled image holds little). */
+function detail(png: ReturnType<typeof decode>): number {
+  const { width, height, data, channels } = png;
+  const luma = (x: number, y: number) => {
+    const i = (y * width + x) * channels;
+    return 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+  };
+  let sum = 0;
+  for (let y = 1; y < height - 1; y++)
+    for (let x = 1; x < width - 1; x++) sum += Math.abs(4 * luma(x, y) - luma(x - 1, y) - luma(x + 1, y) - luma(x, y - 1) - luma(x, y + 1));
+  return sum / ((width - 2) * (height - 2));
+}
+
 /** Share of a PNG's pixels that are clearly the painted magenta (the grey camera has none). */
 function magentaShare(png: ReturnType<typeof decode>): number {
   const { width, height, data, channels } = png;
@@ -47,4 +60,15 @@ test('a photo has the camera resolution and shows the painted style', async ({ p
   expect([photo.width, photo.height]).toEqual([CAMERA.width, CAMERA.height]);
   expect(magentaShare(photo)).toBeGreaterThan(0.03);
   await expect(page.getByRole('status').filter({ hasText: /Photo saved: livebrush-.*\.png\./ })).toBeVisible();
+
+  // Once training rests (settled here on demand), a copy of the network learns the keyframe at the
+  // camera's size; photos then come from it, with the detail an upscaled 256-px frame lacks.
+  await page.evaluate(() => (window as unknown as { __livebrush: { studio: { govern(event: { type: string }): void } } }).__livebrush.studio.govern({ type: 'settled' }));
+  const note = page.getByTestId('training-note');
+  await expect(note).toContainText('Learning full-size detail for photos');
+  await expect(note).toContainText('Photos come out at full size.', { timeout: 400_000 });
+  const sharp = await takePhoto();
+  expect([sharp.width, sharp.height]).toEqual([CAMERA.width, CAMERA.height]);
+  expect(magentaShare(sharp)).toBeGreaterThan(0.03);
+  expect(detail(sharp)).toBeGreaterThan(1.15 * detail(photo));
 });

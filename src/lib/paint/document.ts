@@ -28,7 +28,7 @@ export interface Stroke {
 
 /** An image painted elsewhere, already scaled to the document's size, under the paint strokes. */
 export interface ImportedPainting {
-  /** A `data:image/...` URL of exactly `width × height` pixels. */
+  /** A `data:image/...` URL of the document's shape: at its `width × height`, or larger (the keyframe's capture size, kept for full-size photos). */
   dataUrl: string;
 }
 

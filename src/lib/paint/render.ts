@@ -157,9 +157,27 @@ export function renderPainting(
   imported: CanvasImageSource | null = null
 ): void {
   assertDocumentSized(ctx, doc);
+  renderPaintingAtSize(ctx, background, doc, imported);
+}
+
+/** A layer canvas of `ctx`'s size whose drawing is scaled from the document's pixels to it. */
+function scaledLayer(ctx: Context2D, doc: PaintDocument): { layer: LayerCanvas; layerContext: Context2D } {
+  const { width, height } = ctx.canvas;
+  const layer = createLayerCanvas(width, height);
+  const layerContext = context2d(layer);
+  layerContext.scale(width / doc.width, height / doc.height);
+  return { layer, layerContext };
+}
+
+/**
+ * `renderPainting` onto a context of any size, e.g. the keyframe kept at the size it was captured
+ * at: the strokes and the imported painting are scaled from the document's pixels to the canvas,
+ * `background` is drawn at the canvas's size.
+ */
+export function renderPaintingAtSize(ctx: Context2D, background: PaintBackground, doc: PaintDocument, imported: CanvasImageSource | null = null): void {
   assertImportedDecoded(doc, imported);
-  const layer = createLayerCanvas(doc.width, doc.height);
-  renderPaintLayer(context2d(layer), doc, imported);
+  const { layer, layerContext } = scaledLayer(ctx, doc);
+  renderPaintLayer(layerContext, doc, imported);
   drawBackground(ctx, background);
   ctx.drawImage(layer, 0, 0);
 }
@@ -177,9 +195,14 @@ export function maskMarksAnything(mask: ImageData): boolean {
  */
 export function renderMask(ctx: Context2D, doc: PaintDocument): ImageData | null {
   assertDocumentSized(ctx, doc);
+  return renderMaskAtSize(ctx, doc);
+}
+
+/** `renderMask` onto a context of any size, the mask strokes scaled from the document's pixels to it. */
+export function renderMaskAtSize(ctx: Context2D, doc: PaintDocument): ImageData | null {
   if (!hasLayerContent(doc, 'mask')) return null;
-  const layer = createLayerCanvas(doc.width, doc.height);
-  renderMaskLayer(context2d(layer), doc);
+  const { layer, layerContext } = scaledLayer(ctx, doc);
+  renderMaskLayer(layerContext, doc);
   return composeMask(ctx, layer);
 }
 

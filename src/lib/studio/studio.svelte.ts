@@ -4,8 +4,9 @@ import { listCameras, nextCameraId, openCamera, stopStream, toCameraError } from
 import { FrameGrabber, type FrameSource } from '$lib/camera/frames';
 import type { RgbaImage } from '$lib/ml/types';
 import { createDocument, parsePaintDocument, type PaintDocument } from '$lib/paint/document';
+import { context2d, createLayerCanvas, loadImportedPainting, renderMaskAtSize, renderPaintingAtSize } from '$lib/paint/render';
 import type { PaintHistory } from '$lib/paint/history';
-import type { BackendReport, ComputeApi, GpuCallCounts, InitOptions, MemoryReport, TrainingStatus } from '$lib/worker/api';
+import type { BackendReport, ComputeApi, GpuCallCounts, InitOptions, MemoryReport, PhotoKeyframe, TrainingStatus } from '$lib/worker/api';
 import { progressProxy, startComputeWorker, type ComputeWorker } from '$lib/worker/client';
 import { PreviewLoop, type PreviewStats } from './preview';
 import { activeAfterRemoval, paintingDiffers } from './keyframe-edits';
@@ -29,6 +30,11 @@ import { renderFrame } from '$lib/video/render-frame';
 const PREVIEW_STREAM_FPS = 30;
 /** Keyframes are captured (and trained on) at this long side; the preview stylizes at this or less. */
 export const KEYFRAME_SIDE = 256;
+/**
+ * Each keyframe is also kept at the size it was captured at, up to this long side: the photo network
+ * (src/lib/ml/photo-network.ts) learns the style's detail from it for full-size photos and videos.
+ */
+export const PHOTO_KEYFRAME_SIDE = 1280;
 /** The most keyframes one style holds. */
 export const MAX_KEYFRAMES = 3;
 /** Announce new weights for autosave every this many training steps. */
@@ -49,9 +55,29 @@ export interface StudioKeyframe extends StyleKeyframe {
   history: PaintHistory | null;
 }
 
-/** A fresh, unpainted keyframe on `frame`. */
-function newKeyframe(frame: ImageData): StudioKeyframe {
-  return { input: frame, painting: copyImage(frame), mask: null, strokes: createDocument(frame.width, frame.height), painted: false, history: null };
+/** A fresh, unpainted keyframe on `frame`, captured at the size of `full`. */
+function newKeyframe({ frame, full }: CapturedFrame): StudioKeyframe {
+  return { input: frame, full, painting: copyImage(frame), mask: null, strokes: createDocument(frame.width, frame.height), painted: false, history: null };
+}
+
+/** A captured frame: at the keyframe size, and at the size it was captured at (at most PHOTO_KEYFRAME_SIDE). */
+interface CapturedFrame {
+  frame: ImageData;
+  full: ImageData;
+}
+
+/** What the photo network learns from a painted keyframe: its painting and mask drawn at the keyframe's capture size. */
+async function photoKeyframe(keyframe: StudioKeyframe & { full: RgbaImage }): Promise<PhotoKeyframe> {
+  const { full, strokes } = keyframe;
+  const context = context2d(createLayerCanvas(full.width, full.height), { willReadFrequently: true });
+  const imported = await loadImportedPainting(strokes);
+  try {
+    renderPaintingAtSize(context, full, strokes, imported);
+  } finally {
+    imported?.close();
+  }
+  const painting = context.getImageData(0, 0, full.width, full.height);
+  return { input: copyImage(full), painting, mask: renderMaskAtSize(context, strokes) };
 }
 
 /** The stroke document saved with a style, or an empty one when it is missing or unreadable. */
@@ -108,6 +134,13 @@ export class Studio implements StudioHost {
   paintingRevision = $state(0);
   /** The keyframe shown on the paint canvas. */
   activeIndex = $state(0);
+  /**
+   * The photo network (src/lib/ml/photo-network.ts): `none` (photos come from the preview network,
+   * upscaled), `tuning` (learning while training rests; `photoProgress` 0–1) or `ready` (in use).
+   */
+  photoNetwork = $state<'none' | 'tuning' | 'ready'>('none');
+  /** How far the photo network's fine-tune is, 0–1. */
+  photoProgress = $state(0);
   /** Seconds left of a capture countdown, or null. */
   countdown = $state<number | null>(null);
   /** True while the compare gesture shows the original camera. */
@@ -148,6 +181,10 @@ export class Studio implements StudioHost {
   private pendingLatency: { at: number; step: number } | null = null;
   /** Steps and time the loaded weights had: the worker counts from 0 after a load, the person sees one count. */
   private trainedBefore: TrainedBefore = { steps: 0, ms: 0 };
+  /** Bumped by every change that makes the photo network out of date (paintings, keyframes, a loaded style). */
+  private photoRevision = 0;
+  /** The training step the photo network was last tuned from (a later rest tunes it again). */
+  private photoTunedFrom = -1;
   /** Whether the worker was last told to train (true) or to pause (false). */
   private trainingRequested = false;
   /** The worker's step count at its last report (a report without a new step adds no loss). */
@@ -329,6 +366,8 @@ export class Studio implements StudioHost {
     this.rendering = true;
     const wasTraining = this.trainingRequested;
     if (wasTraining) await api.pauseTraining();
+    // One network paints the whole video: a photo network tuned meanwhile would take over part-way.
+    await this.syncPhotoNetwork();
     try {
       // Full-size frames queue behind any preview frame still in the worker; null means no weights yet.
       // An engine stopped meanwhile (a lost GPU) never answers: the render fails instead of hanging.
@@ -339,6 +378,7 @@ export class Studio implements StudioHost {
         this.trainingRequested = false;
         void this.syncTraining();
       }
+      void this.syncPhotoNetwork();
     }
   }
 
@@ -406,7 +446,7 @@ export class Studio implements StudioHost {
   async captureKeyframe(withCountdown = false): Promise<void> {
     if (this.countdown !== null) return;
     await this.countDown(withCountdown);
-    const frame = this.grabFrame();
+    const frame = await this.grabFrame();
     if (!frame) return;
     const keyframe = newKeyframe(frame);
     const replaced = this.activeKeyframe;
@@ -427,7 +467,7 @@ export class Studio implements StudioHost {
   async addKeyframe(withCountdown = false): Promise<void> {
     if (this.keyframes.length >= MAX_KEYFRAMES || this.countdown !== null) return;
     await this.countDown(withCountdown);
-    const frame = this.grabFrame();
+    const frame = await this.grabFrame();
     if (!frame) return;
     this.keyframes = [...this.keyframes, newKeyframe(frame)];
     this.selectKeyframe(this.keyframes.length - 1);
@@ -473,12 +513,22 @@ export class Studio implements StudioHost {
     this.paintedCount = this.keyframes.filter((keyframe) => keyframe.painted).length;
   }
 
-  private grabFrame(): ImageData | null {
+  /** The current frame, cropped to `keyframeAspect`, at its capture size and shrunk from that to the keyframe size. */
+  private async grabFrame(): Promise<CapturedFrame | null> {
     const source = this.source();
-    return source ? this.grabber.imageData(source, KEYFRAME_SIDE, this.mirrored, this.keyframeAspect) : null;
+    const full = source ? this.grabber.imageData(source, PHOTO_KEYFRAME_SIDE, this.mirrored, this.keyframeAspect) : null;
+    if (!full) return null;
+    const bitmap = await createImageBitmap(full);
+    try {
+      const frame = this.grabber.imageData(bitmap, KEYFRAME_SIDE, false);
+      return frame && { frame, full };
+    } finally {
+      bitmap.close();
+    }
   }
 
   private async sendKeyframes(): Promise<void> {
+    this.forgetPhotoNetwork();
     const api = await this.computeReady;
     if (!api) return;
     const copies = this.keyframes.map((keyframe) => ({
@@ -512,6 +562,7 @@ export class Studio implements StudioHost {
     const api = await this.computeReady;
     if (!keyframe || !api || this.keyframes[index] !== keyframe) return;
     const painted = paintingDiffers(painting, keyframe.input);
+    this.forgetPhotoNetwork();
     keyframe.painting = copyImage(painting);
     keyframe.mask = mask ? copyImage(mask) : null;
     this.paintingRevision += 1;
@@ -550,7 +601,46 @@ export class Studio implements StudioHost {
     if (event.type === 'settled' && !wasSettled) {
       toaster.info(m.style_settled_toast());
     }
-    void this.syncTraining();
+    void this.syncTraining().then(() => this.syncPhotoNetwork());
+  }
+
+  /** The photo network no longer matches the paintings (the engine drops it too): photos come from the preview network. */
+  private forgetPhotoNetwork(): void {
+    this.photoRevision += 1;
+    this.photoNetwork = 'none';
+    this.photoTunedFrom = -1;
+  }
+
+  /**
+   * Tunes the photo network while training rests because the style settled or was loaded (not while
+   * the person paused it, the page is hidden, the battery is low or a video renders), once per
+   * training step reached; stops a tune when that no longer holds.
+   */
+  private async syncPhotoNetwork(): Promise<void> {
+    const { painted, holds } = this.governor;
+    const resting = painted && !this.rendering && holds.length > 0 && holds.every((hold) => hold === 'settled' || hold === 'loaded');
+    const api = await this.computeReady;
+    if (!api) return;
+    if (!resting && this.photoNetwork === 'tuning') await api.stopPhotoTuning();
+    const keyframes = this.keyframes.filter((keyframe) => keyframe.painted);
+    if (!resting || this.photoNetwork === 'tuning' || this.photoTunedFrom === this.training.step) return;
+    if (keyframes.length === 0 || !keyframes.every((keyframe) => keyframe.full)) return;
+    const revision = this.photoRevision;
+    const current = () => revision === this.photoRevision;
+    this.photoNetwork = 'tuning';
+    this.photoProgress = 0;
+    this.photoTunedFrom = this.training.step;
+    try {
+      const examples = await Promise.all(keyframes.map((keyframe) => photoKeyframe(keyframe as StudioKeyframe & { full: RgbaImage })));
+      const buffers = examples.flatMap(({ input, painting, mask }) => [input, painting, ...(mask ? [mask] : [])].map((image) => image.data.buffer));
+      const progress = ({ done, steps }: { done: number; steps: number }) => current() && (this.photoProgress = done / steps);
+      const tuned = current() && (await api.tunePhotoNetwork(Comlink.transfer(examples, buffers), progressProxy(progress)));
+      if (current()) this.photoNetwork = tuned ? 'ready' : 'none';
+    } catch {
+      // Photos keep coming from the preview network; the next rest tries again.
+      if (current()) this.photoNetwork = 'none';
+    }
+    if (current() && this.photoNetwork === 'none') this.photoTunedFrom = -1;
   }
 
   private async syncTraining(): Promise<void> {
@@ -683,6 +773,8 @@ export class Studio implements StudioHost {
         .filter((keyframe) => keyframe.painted)
         .map((keyframe) => ({
           input: copyImage(keyframe.input),
+          // Never changed once captured, so shared, not copied: autosave writes it only when it is new.
+          full: keyframe.full ?? null,
           painting: copyImage(keyframe.painting),
           mask: keyframe.mask ? copyImage(keyframe.mask) : null,
           strokes: structuredClone(keyframe.strokes)
@@ -699,6 +791,7 @@ export class Studio implements StudioHost {
     await api?.pauseTraining();
     this.keyframes = style.keyframes.map((keyframe) => ({
       input: copyImage(keyframe.input),
+      full: keyframe.full ?? null,
       painting: copyImage(keyframe.painting),
       mask: keyframe.mask ? copyImage(keyframe.mask) : null,
       strokes: restoreDocument(keyframe.strokes, keyframe.input.width, keyframe.input.height),

@@ -48,6 +48,19 @@ export interface WorkerKeyframe {
   mask: ImageData | null;
 }
 
+/** One painted keyframe at the size it was captured at, what the photo network learns from. */
+export interface PhotoKeyframe {
+  input: ImageData;
+  painting: ImageData;
+  mask: ImageData | null;
+}
+
+/** Where the photo network's fine-tune stands: steps done of all. */
+export interface PhotoTuneProgress {
+  done: number;
+  steps: number;
+}
+
 /** Where training stands, sent after every step and on start/pause. */
 export interface TrainingStatus {
   running: boolean;
@@ -128,6 +141,16 @@ export interface ComputeApi {
    * preview frame in flight instead of being dropped. Null when there are no weights yet.
    */
   stylizeFullSize(frame: ImageBitmap): Promise<StylizedFrame | null>;
+  /**
+   * While training rests, fine-tunes a copy of the network on `keyframes` (every painted keyframe at
+   * the size it was captured at, in training order; src/lib/ml/photo-network.ts) and from then on
+   * stylizes full-size frames near that scale with it. Resolves true once it is in use; false when it
+   * was stopped (training started, a keyframe or painting changed, a style was loaded) or the engine
+   * has none (the single worker). The photo network is dropped again by any such change.
+   */
+  tunePhotoNetwork(keyframes: PhotoKeyframe[], onProgress: (progress: PhotoTuneProgress) => void): Promise<boolean>;
+  /** Stops the photo network's fine-tune, if one runs (its `tunePhotoNetwork` resolves false); a photo network in use stays. */
+  stopPhotoTuning(): Promise<void>;
   /** Resolves with the browser's reason when a worker's WebGPU device is lost (never on other backends). */
   gpuLost(): Promise<string>;
   /** The latest weights kept in CPU memory, which outlive a lost GPU (the last handoff or loaded style); null when none are. */
@@ -159,6 +182,13 @@ export interface TrainerApi {
   reset(generation: number): Promise<void>;
   memory(): Promise<MemoryReport>;
   gpuCalls(): Promise<GpuCallCounts>;
+  /**
+   * The photo network: a copy of the weights as they stand fine-tuned on `keyframes`, as `.lbw`; null
+   * when there are no weights, training runs, or it was stopped by training, a keyframe or painting
+   * change, a load, a reset or another call.
+   */
+  tunePhotoNetwork(keyframes: PhotoKeyframe[], onProgress: (progress: PhotoTuneProgress) => void): Promise<Uint8Array | null>;
+  stopPhotoTuning(): Promise<void>;
   /** Resolves with the reason when this worker's WebGPU device is lost (never on other backends). */
   gpuLost(): Promise<string>;
   destroyGpuDevice(): Promise<void>;
@@ -181,6 +211,8 @@ export interface StylizerApi {
   gpuCalls(): Promise<GpuCallCounts>;
   /** One frame at its own, full resolution (ComputeApi.stylizeFullSize). */
   stylizeFullSize(frame: ImageBitmap): Promise<StylizedFrame | null>;
+  /** The photo network and the keyframes it was tuned on (null: none); `setReferences` with other keyframes drops it. */
+  setPhotoNetwork(weights: Uint8Array | null, keyframes: PhotoKeyframe[]): Promise<void>;
   gpuLost(): Promise<string>;
   destroyGpuDevice(): Promise<void>;
   /** The last weights handed over or loaded, as received (kept in CPU memory). */

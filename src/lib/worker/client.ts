@@ -74,6 +74,8 @@ function startSingleWorker(): ComputeWorker {
     memory: () => remote.memory(),
     gpuCalls: () => remote.gpuCalls(),
     stylizeFullSize: (frame) => remote.stylizeFullSize(frame),
+    tunePhotoNetwork: (keyframes, onProgress) => remote.tunePhotoNetwork(keyframes, Comlink.proxy(onProgress)),
+    stopPhotoTuning: () => remote.stopPhotoTuning(),
     gpuLost: () => remote.gpuLost(),
     survivingWeights: () => remote.survivingWeights(),
     destroyGpuDevice: () => remote.destroyGpuDevice()
@@ -118,6 +120,8 @@ function startParallelEngine(): ComputeWorker {
   let trainingPaused = true;
   let framesInStylizer = 0;
   let frameInTrainer = false;
+  /** Bumped by every change that makes a photo network being tuned out of date (keyframes, paintings, a load, a reset). */
+  let photoEpoch = 0;
   /** Sends a frame to the stylizing worker, or to the idle training worker when the stylizer already has one. */
   async function stylize(frame: ImageBitmap): Promise<StylizedFrame | null> {
     if (cpuLanes && trainingPaused && framesInStylizer > 0 && !frameInTrainer) {
@@ -161,10 +165,12 @@ function startParallelEngine(): ComputeWorker {
       return describe(previewReport, trainingReport, isolated);
     },
     async setKeyframes(next) {
+      photoEpoch += 1;
       keyframes = next.map((keyframe) => ({ input: copyImage(keyframe.input), painting: keyframe.painting && copyImage(keyframe.painting), mask: null }));
       await Promise.all([updateReferences(), trainer.setKeyframes(next)]);
     },
     async updatePainting(index, painting, mask) {
+      photoEpoch += 1;
       keyframes[index] = { ...keyframes[index], painting: copyImage(painting) };
       const [, step] = await Promise.all([updateReferences(), trainer.updatePainting(index, painting, mask)]);
       return step;
@@ -189,11 +195,13 @@ function startParallelEngine(): ComputeWorker {
     exportWeights: () => trainer.exportWeights(),
     async loadWeights(bytes) {
       generation += 1;
+      photoEpoch += 1;
       const copy = new Uint8Array(bytes);
       await Promise.all([trainer.loadWeights(copy, generation), stylizer.loadWeights(bytes, generation)]);
     },
     async reset() {
       generation += 1;
+      photoEpoch += 1;
       keyframes = [];
       references = [];
       await Promise.all([trainer.reset(generation), stylizer.reset(generation)]);
@@ -211,6 +219,22 @@ function startParallelEngine(): ComputeWorker {
       return { preview: previewCalls, training: trainingCalls };
     },
     stylizeFullSize: (frame) => stylizer.stylizeFullSize(frame),
+    async tunePhotoNetwork(photoKeyframes, onProgress) {
+      const epoch = photoEpoch;
+      const forStylizer = photoKeyframes.map(({ input, painting }) => ({ input: copyImage(input), painting: copyImage(painting), mask: null }));
+      const weights = await trainer.tunePhotoNetwork(photoKeyframes, Comlink.proxy(onProgress));
+      // Anything that changed meanwhile stopped the tune, or makes what it learnt out of date.
+      if (!weights || epoch !== photoEpoch) return false;
+      const buffers = [weights.buffer, ...forStylizer.flatMap(({ input, painting }) => [input.data.buffer, painting.data.buffer])];
+      await stylizer.setPhotoNetwork(Comlink.transfer(weights, buffers), forStylizer);
+      if (epoch === photoEpoch) return true;
+      await stylizer.setPhotoNetwork(null, []);
+      return false;
+    },
+    async stopPhotoTuning() {
+      photoEpoch += 1;
+      await trainer.stopPhotoTuning();
+    },
     // Both workers share the GPU: whichever notices first.
     gpuLost: () => Promise.race([stylizer.gpuLost(), trainer.gpuLost()]),
     survivingWeights: () => stylizer.survivingWeights(),

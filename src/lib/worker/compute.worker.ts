@@ -269,6 +269,10 @@ const api: ComputeApi = {
     }
   },
 
+  // The comparison engine has no photo network: full-size frames always come from the preview network.
+  tunePhotoNetwork: async () => false,
+  async stopPhotoTuning() {},
+
   gpuLost: () => gpuDeviceLost,
 
   async survivingWeights() {

@@ -2,7 +2,17 @@
 // the bitmap, the network runs, tf.browser.draw renders into an OffscreenCanvas, and the result leaves
 // as an ImageBitmap, with no readback. Elsewhere the output is read back (on WASM that is a copy).
 import * as tf from '@tensorflow/tfjs-core';
-import { decodeWeights, generatorFromWeights, LiveStylizer, stylizeFullSize, TRACKING_SIZE, trackingSize, type Generator } from '$lib/ml';
+import {
+  decodeWeights,
+  FULL_SIZE_WORKING_SIDE,
+  generatorFromWeights,
+  LiveStylizer,
+  photoWorkingSide,
+  stylizeFullSize,
+  TRACKING_SIZE,
+  trackingSize,
+  type Generator
+} from '$lib/ml';
 import type { KeyframeExample, RgbaImage } from '$lib/ml/types';
 
 /**
@@ -51,6 +61,8 @@ export class FrameStylizer {
   private readonly fullSize = new LiveStylizer();
   /** The painted keyframes, in training order: what frames are tracked from and whose strokes they carry. */
   private references: KeyframeExample[] = [];
+  /** The photo network (src/lib/ml/photo-network.ts) and the keyframes at the size it learnt them, or null. */
+  private photo: { generator: Generator; keyframes: KeyframeExample[]; live: LiveStylizer } | null = null;
 
   /** @param gpuResident keep frames on the GPU (WebGPU: tfjs has a Draw kernel there). */
   constructor(private readonly gpuResident: boolean) {}
@@ -93,10 +105,26 @@ export class FrameStylizer {
     });
   }
 
-  /** Forgets the weights and the reference keyframes. */
+  /** Whether a photo network is set: full-size frames near its scale use it. */
+  get hasPhotoNetwork(): boolean {
+    return this.photo !== null;
+  }
+
+  /**
+   * Sets the photo network (`.lbw`) and the painted keyframes at the size it was tuned on, in training
+   * order; null forgets it (full-size frames then come from the preview network, upsampled).
+   */
+  setPhotoNetwork(weights: Uint8Array | null, keyframes: KeyframeExample[] = []): void {
+    this.photo?.generator.dispose();
+    this.photo?.live.dispose();
+    this.photo = weights && keyframes.length > 0 ? { generator: generatorFromWeights(weights), keyframes, live: new LiveStylizer() } : null;
+  }
+
+  /** Forgets the weights, the photo network and the reference keyframes. */
   clear(): void {
     this.generator?.dispose();
     this.generator = null;
+    this.setPhotoNetwork(null);
     this.references = [];
     this.live.dispose();
     this.fullSize.dispose();
@@ -132,7 +160,8 @@ export class FrameStylizer {
 
   /**
    * Stylizes `frame` (closed here) at its own, full size (src/lib/ml/fullsize.ts), on the CPU side of
-   * the backend: the network runs at the working size, the upsampling in TypeScript.
+   * the backend: with the photo network at its scale where there is one and the frame is near it,
+   * else with the preview network at the working size, upsampled.
    */
   async stylizeFullSize(frame: ImageBitmap, step: number): Promise<ImageBitmap> {
     const generator = this.generator;
@@ -140,7 +169,12 @@ export class FrameStylizer {
       frame.close();
       throw new Error('No weights to stylize with');
     }
-    const output = await stylizeFullSize(this.fullSize, generator, this.references, this.toRgbaImage(frame), step);
+    const image = this.toRgbaImage(frame);
+    const photo = this.photo;
+    const photoSide = photo && photoWorkingSide(image, photo.keyframes[0].input, FULL_SIZE_WORKING_SIDE);
+    const output = photo && photoSide
+      ? await stylizeFullSize(photo.live, photo.generator, photo.keyframes, image, step, { workingSide: photoSide })
+      : await stylizeFullSize(this.fullSize, generator, this.references, image, step);
     return bitmapOf(output);
   }
 

@@ -58,6 +58,11 @@ function previewFrame(image: ImageBitmap, started: number, step: number): Styliz
   return Comlink.transfer(result, [image]);
 }
 
+/** Forgets the photo network once the frame in hand (perhaps a full-size frame using it) is done. */
+function dropPhotoNetwork(): void {
+  if (stylizer.hasPhotoNetwork) void frames.run(async () => stylizer.setPhotoNetwork(null));
+}
+
 /** Why WebGPU preview frames cannot stay on the GPU here, or null when drawing them on a canvas works. */
 function whyReadBackOnWebGpu(softwareAdapter: boolean): string | null {
   // Not even tried on a software adapter: in headless Chromium presenting its canvas loses the device.
@@ -97,11 +102,14 @@ const api: StylizerApi = {
 
   async setReferences(keyframes) {
     stylizer.setReferences(keyframes.map((keyframe) => ({ input: keyframe.input, styled: keyframe.painting! })));
+    // Tuned on the paintings as they were: photos come from the preview network until it is tuned again.
+    dropPhotoNetwork();
   },
 
   async loadWeights(bytes, nextGeneration) {
     generation = nextGeneration;
     stylizer.setWeights(bytes);
+    dropPhotoNetwork();
     weightsStep = 0;
     kept = { weights: bytes, step: 0 };
   },
@@ -124,6 +132,12 @@ const api: StylizerApi = {
   },
 
   stylizeFullSize: (frame) => oneAtATime(frame, (ready) => stylizer.stylizeFullSize(ready, weightsStep)),
+
+  async setPhotoNetwork(weights, keyframes) {
+    // After the frame in hand, which may be a full-size frame using the network replaced here. No
+    // masks, as with the preview's keyframes (client.ts), so both mix the network with the frame alike.
+    await frames.run(async () => stylizer.setPhotoNetwork(weights, keyframes.map(({ input, painting }) => ({ input, styled: painting }))));
+  },
 
   gpuLost: () => gpuDeviceLost,
 

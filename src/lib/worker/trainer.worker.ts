@@ -5,7 +5,7 @@
 // sit idle, so it stylizes preview frames too (a second preview lane, on WASM).
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
-import { Trainer } from '$lib/ml';
+import { Trainer, tunePhotoNetwork } from '$lib/ml';
 import type { KeyframeExample } from '$lib/ml/types';
 import type { StylizedFrame, TrainerApi, TrainingStatus, WeightsHandoff, WorkerKeyframe } from './api';
 import { destroyGpuDevice, gpuDeviceLost, startBackend } from './backend-setup';
@@ -56,6 +56,14 @@ let keyframesVersion = 0;
 let laneVersions = { weights: -1, keyframes: -1 };
 /** The lane's frames, one at a time; a resumed training step waits for the one in hand. */
 const laneFrames = new OneAtATime();
+/** Stops the photo network's fine-tune in progress, if any. */
+let photoTune: AbortController | null = null;
+
+/** Stops the photo network's fine-tune: what it learns from, or the weights it started from, changed. */
+function stopPhotoTune(): void {
+  photoTune?.abort();
+  photoTune = null;
+}
 
 function paintedExamples(): KeyframeExample[] {
   return keyframes
@@ -176,6 +184,7 @@ const api: TrainerApi = {
   },
 
   async setKeyframes(next) {
+    stopPhotoTune();
     keyframes = next;
     refreshExamples();
   },
@@ -183,6 +192,7 @@ const api: TrainerApi = {
   async updatePainting(index, painting, mask) {
     const keyframe = keyframes[index];
     if (!keyframe) throw new Error(`No keyframe ${index}`);
+    stopPhotoTune();
     keyframes[index] = { ...keyframe, painting, mask };
     refreshExamples();
     return status.step;
@@ -190,6 +200,7 @@ const api: TrainerApi = {
 
   async startTraining(onProgress) {
     reportProgress = onProgress;
+    stopPhotoTune();
     running = true;
     publish({ error: undefined });
     void trainingLoop();
@@ -212,6 +223,7 @@ const api: TrainerApi = {
   },
 
   async loadWeights(bytes, nextGeneration) {
+    stopPhotoTune();
     generation = nextGeneration;
     trainer?.dispose();
     trainer = null;
@@ -221,6 +233,7 @@ const api: TrainerApi = {
   },
 
   async reset(nextGeneration) {
+    stopPhotoTune();
     generation = nextGeneration;
     running = false;
     trainer?.dispose();
@@ -240,6 +253,34 @@ const api: TrainerApi = {
 
   async gpuCalls() {
     return { ...gpuCalls };
+  },
+
+  async tunePhotoNetwork(photoKeyframes, onProgress) {
+    stopPhotoTune();
+    while (looping) await new Promise((resolve) => setTimeout(resolve, 5));
+    const base = trainer ? await trainer.snapshot() : loadedWeights;
+    if (!base || running || photoKeyframes.length === 0) return null;
+    const control = new AbortController();
+    photoTune = control;
+    try {
+      const examples = photoKeyframes.map(({ input, painting, mask }) => ({ input, styled: painting, mask }));
+      const weights = await tunePhotoNetwork(base, examples, {
+        signal: control.signal,
+        // A preview frame in the second lane goes first; messages (a stroke, Resume) get their turn.
+        beforeStep: async () => {
+          await laneFrames.idle();
+          await nextEventLoopTurn();
+        },
+        onStep: (done, steps) => onProgress({ done, steps })
+      });
+      return weights && Comlink.transfer(weights, [weights.buffer]);
+    } finally {
+      if (photoTune === control) photoTune = null;
+    }
+  },
+
+  async stopPhotoTuning() {
+    stopPhotoTune();
   },
 
   gpuLost: () => gpuDeviceLost,
