@@ -6,7 +6,7 @@ import PaintEditor from '../../src/lib/components/paint/PaintEditor.svelte';
 import PaintToolbar from '../../src/lib/components/paint/PaintToolbar.svelte';
 import { addStroke, createDocument, importPainting, type PaintDocument, type Stroke } from '../../src/lib/paint/document';
 import { scaleImageFileToDataUrl } from '../../src/lib/paint/import';
-import { loadImportedPainting, renderMask, renderPainting } from '../../src/lib/paint/render';
+import { loadImportedPainting, renderMask, renderMaskAtSize, renderPainting, renderPaintingAtSize } from '../../src/lib/paint/render';
 import { PaintRenderer } from '../../src/lib/paint/renderer';
 import { DEFAULT_TOOL } from '../../src/lib/paint/tools';
 
@@ -155,6 +155,38 @@ describe('rendering a paint document', () => {
     expect(pixel(painting, 62, 10)).toEqual([0, 0, 255, 255]);
     expect(pixel(painting, 32, 40)).toEqual(pixel(keyframe(), 32, 40));
     expect(() => paintingOf(doc, null)).toThrow(/loadImportedPainting/);
+  });
+
+  it('draws the painting and the mask at the keyframe capture size: strokes scaled and sharp, an imported painting kept at that size', async () => {
+    // A keyframe captured at 4× the document's size, with a fine 1-px checker an imported painting keeps.
+    const scale = 4;
+    const [width, height] = [WIDTH * scale, HEIGHT * scale];
+    const source = new OffscreenCanvas(width, height);
+    const sourceCtx = source.getContext('2d')!;
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+      sourceCtx.fillStyle = (x + y) % 2 ? '#00ff00' : '#0000ff';
+      sourceCtx.fillRect(x, y, 1, 1);
+    }
+    const dataUrl = await scaleImageFileToDataUrl(await source.convertToBlob(), width, height);
+    let doc = importPainting(createDocument(WIDTH, HEIGHT), dataUrl);
+    doc = addStroke(doc, horizontal({ size: 10 }));
+    doc = addStroke(doc, horizontal({ layer: 'mask' }, 10));
+    const imported = await loadImportedPainting(doc);
+    const ctx = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true })!;
+    renderPaintingAtSize(ctx, null, doc, imported);
+    const painting = ctx.getImageData(0, 0, width, height);
+    // The stroke (document y 24, 10 px wide) covers the same place scaled; its edge is sharp (one pixel, not four).
+    expect(pixel(painting, 32 * scale, 24 * scale)).toEqual([255, 0, 0, 255]);
+    expect(pixel(painting, 32 * scale, 24 * scale - 4 * scale + 2)).toEqual([255, 0, 0, 255]);
+    const column = Array.from({ length: 12 * scale }, (_, i) => pixel(painting, 32 * scale, 18 * scale + i));
+    expect(column.filter(([red]) => red > 0 && red < 255).length).toBeLessThanOrEqual(2);
+    // Away from the stroke the imported checker comes through pixel for pixel.
+    expect(pixel(painting, 8, 5)).toEqual([0, 255, 0, 255]);
+    expect(pixel(painting, 8, 6)).toEqual([0, 0, 255, 255]);
+    const mask = renderMaskAtSize(ctx, doc)!;
+    expect([mask.width, mask.height]).toEqual([width, height]);
+    expect(pixel(mask, 32 * scale, 10 * scale)).toEqual([255, 255, 255, 255]);
+    expect(pixel(mask, 32 * scale, 24 * scale)).toEqual([0, 0, 0, 255]);
   });
 
   it('refuses a file that is not an image with a readable message', async () => {
