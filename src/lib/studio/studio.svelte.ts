@@ -446,7 +446,7 @@ export class Studio implements StudioHost {
   async captureKeyframe(withCountdown = false): Promise<void> {
     if (this.countdown !== null) return;
     await this.countDown(withCountdown);
-    const frame = await this.grabFrame();
+    const frame = this.grabFrame();
     if (!frame) return;
     const keyframe = newKeyframe(frame);
     const replaced = this.activeKeyframe;
@@ -467,7 +467,7 @@ export class Studio implements StudioHost {
   async addKeyframe(withCountdown = false): Promise<void> {
     if (this.keyframes.length >= MAX_KEYFRAMES || this.countdown !== null) return;
     await this.countDown(withCountdown);
-    const frame = await this.grabFrame();
+    const frame = this.grabFrame();
     if (!frame) return;
     this.keyframes = [...this.keyframes, newKeyframe(frame)];
     this.selectKeyframe(this.keyframes.length - 1);
@@ -513,18 +513,17 @@ export class Studio implements StudioHost {
     this.paintedCount = this.keyframes.filter((keyframe) => keyframe.painted).length;
   }
 
-  /** The current frame, cropped to `keyframeAspect`, at its capture size and shrunk from that to the keyframe size. */
-  private async grabFrame(): Promise<CapturedFrame | null> {
+  /**
+   * The current frame, cropped to `keyframeAspect`, at the keyframe size and at its capture size: both
+   * drawn in one task, so from one video frame, and the keyframe drawn as preview frames are (tracking
+   * compares the two).
+   */
+  private grabFrame(): CapturedFrame | null {
     const source = this.source();
-    const full = source ? this.grabber.imageData(source, PHOTO_KEYFRAME_SIDE, this.mirrored, this.keyframeAspect) : null;
-    if (!full) return null;
-    const bitmap = await createImageBitmap(full);
-    try {
-      const frame = this.grabber.imageData(bitmap, KEYFRAME_SIDE, false);
-      return frame && { frame, full };
-    } finally {
-      bitmap.close();
-    }
+    if (!source) return null;
+    const frame = this.grabber.imageData(source, KEYFRAME_SIDE, this.mirrored, this.keyframeAspect);
+    const full = this.grabber.imageData(source, PHOTO_KEYFRAME_SIDE, this.mirrored, this.keyframeAspect);
+    return frame && full && { frame, full };
   }
 
   private async sendKeyframes(): Promise<void> {
