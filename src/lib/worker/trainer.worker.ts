@@ -257,12 +257,13 @@ const api: TrainerApi = {
 
   async tunePhotoNetwork(photoKeyframes, onProgress) {
     stopPhotoTune();
-    while (looping) await new Promise((resolve) => setTimeout(resolve, 5));
-    const base = trainer ? await trainer.snapshot() : loadedWeights;
-    if (!base || running || photoKeyframes.length === 0) return null;
+    // Set before the first wait, so a stop that arrives meanwhile stops this tune.
     const control = new AbortController();
     photoTune = control;
     try {
+      while (looping) await new Promise((resolve) => setTimeout(resolve, 5));
+      const base = trainer ? await trainer.snapshot() : loadedWeights;
+      if (!base || running || control.signal.aborted || photoKeyframes.length === 0) return null;
       const examples = photoKeyframes.map(({ input, painting, mask }) => ({ input, styled: painting, mask }));
       const weights = await tunePhotoNetwork(base, examples, {
         signal: control.signal,
