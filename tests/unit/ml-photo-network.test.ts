@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { initBackend } from '../../src/lib/ml/backend';
 import { NETWORKS, type NetworkConfig } from '../../src/lib/ml/config';
 import { stylizeFullSize } from '../../src/lib/ml/fullsize';
@@ -8,6 +8,8 @@ import { photoWorkingSide, tunePhotoNetwork } from '../../src/lib/ml/photo-netwo
 import { resizeImage } from '../../src/lib/ml/resample';
 import { Trainer } from '../../src/lib/ml/trainer';
 import type { RgbaImage } from '../../src/lib/ml/types';
+import { createGenerator } from '../../src/lib/ml/generator';
+import { stylize } from '../../src/lib/ml/stylize';
 import { generatorFromWeights } from '../../src/lib/ml/weights';
 
 // The photo network: a copy of the preview network tuned on the keyframe at the size it was captured
@@ -116,5 +118,23 @@ describe('photo network', () => {
     expect(steps).toBe(2);
     expect(tf.memory().numTensors).toBe(before);
     expect(weights).toEqual(given);
+  });
+
+  it('takes the network\'s output on a keyframe made elsewhere, so the first frame runs the network once, with the same result', async () => {
+    const generator = createGenerator(SMALL, 4);
+    const keyframe = { input: scene(0, false), styled: scene(0, true) };
+    const frame = scene(5, false);
+    const output = await stylize(generator, keyframe.input);
+    const passes = vi.spyOn(generator, 'apply');
+    const plain = new LiveStylizer();
+    const expected = await plain.stylize(generator, keyframe, frame, 0);
+    expect(passes).toHaveBeenCalledTimes(2);
+    passes.mockClear();
+    const primed = new LiveStylizer();
+    primed.primeKeyframeOutput(generator, keyframe.input, output, 0);
+    const result = await primed.stylize(generator, keyframe, frame, 0);
+    expect(passes).toHaveBeenCalledTimes(1);
+    expect(result.data).toEqual(expected.data);
+    for (const disposable of [plain, primed, generator]) disposable.dispose();
   });
 });

@@ -101,6 +101,17 @@ export class LiveStylizer {
   }
 
   /**
+   * Takes the network's output on a keyframe made elsewhere (the training worker, right after it
+   * tuned the network), so the first frame carrying that keyframe's strokes skips that pass; good
+   * for STROKE_LAYER_REFRESH_STEPS steps from `step`, as one made here. Guided networks make their own
+   * (it depends on their guide).
+   */
+  primeKeyframeOutput(generator: Generator, input: RgbaImage, output: RgbaImage, step: number): void {
+    if (generator.config.guide) return;
+    this.trackOf(generator, input).reconstruction = { generator, input, step, image: output };
+  }
+
+  /**
    * The last frame again, with the strokes of its keyframe's painting as it is now (found among
    * `keyframes`): its network output and motion are kept, only the stroke layer is rebuilt, so a new
    * stroke shows without another pass of the network over a frame. Null when the last frame carried

@@ -61,6 +61,12 @@ export interface PhotoTuneProgress {
   steps: number;
 }
 
+/** A tuned photo network (`.lbw`) and its output on each of the keyframes it was tuned on (none for guided networks). */
+export interface TunedPhotoNetwork {
+  weights: Uint8Array;
+  outputs: ImageData[];
+}
+
 /** Where training stands, sent after every step and on start/pause. */
 export interface TrainingStatus {
   running: boolean;
@@ -183,11 +189,12 @@ export interface TrainerApi {
   memory(): Promise<MemoryReport>;
   gpuCalls(): Promise<GpuCallCounts>;
   /**
-   * The photo network: a copy of the weights as they stand fine-tuned on `keyframes`, as `.lbw`; null
-   * when there are no weights, training runs, or it was stopped by training, a keyframe or painting
-   * change, a load, a reset or another call.
+   * The photo network: a copy of the weights as they stand fine-tuned on `keyframes`, as `.lbw`, with
+   * its output on each keyframe (its stroke layer starts from them); null when there are no weights,
+   * training runs, or it was stopped by training, a keyframe or painting change, a load, a reset or
+   * another call.
    */
-  tunePhotoNetwork(keyframes: PhotoKeyframe[], onProgress: (progress: PhotoTuneProgress) => void): Promise<Uint8Array | null>;
+  tunePhotoNetwork(keyframes: PhotoKeyframe[], onProgress: (progress: PhotoTuneProgress) => void): Promise<TunedPhotoNetwork | null>;
   stopPhotoTuning(): Promise<void>;
   /** Resolves with the reason when this worker's WebGPU device is lost (never on other backends). */
   gpuLost(): Promise<string>;
@@ -212,7 +219,7 @@ export interface StylizerApi {
   /** One frame at its own, full resolution (ComputeApi.stylizeFullSize). */
   stylizeFullSize(frame: ImageBitmap): Promise<StylizedFrame | null>;
   /** The photo network and the keyframes it was tuned on (null: none); `setReferences` with other keyframes drops it. */
-  setPhotoNetwork(weights: Uint8Array | null, keyframes: PhotoKeyframe[]): Promise<void>;
+  setPhotoNetwork(network: TunedPhotoNetwork | null, keyframes: PhotoKeyframe[]): Promise<void>;
   gpuLost(): Promise<string>;
   destroyGpuDevice(): Promise<void>;
   /** The last weights handed over or loaded, as received (kept in CPU memory). */

@@ -222,11 +222,11 @@ function startParallelEngine(): ComputeWorker {
     async tunePhotoNetwork(photoKeyframes, onProgress) {
       const epoch = photoEpoch;
       const forStylizer = photoKeyframes.map(({ input, painting }) => ({ input: copyImage(input), painting: copyImage(painting), mask: null }));
-      const weights = await trainer.tunePhotoNetwork(photoKeyframes, Comlink.proxy(onProgress));
+      const tuned = await trainer.tunePhotoNetwork(photoKeyframes, Comlink.proxy(onProgress));
       // Anything that changed meanwhile stopped the tune, or makes what it learnt out of date.
-      if (!weights || epoch !== photoEpoch) return false;
-      const buffers = [weights.buffer, ...forStylizer.flatMap(({ input, painting }) => [input.data.buffer, painting.data.buffer])];
-      await stylizer.setPhotoNetwork(Comlink.transfer(weights, buffers), forStylizer);
+      if (!tuned || epoch !== photoEpoch) return false;
+      const images = [...tuned.outputs, ...forStylizer.flatMap(({ input, painting }) => [input, painting])];
+      await stylizer.setPhotoNetwork(Comlink.transfer(tuned, [tuned.weights.buffer, ...images.map((image) => image.data.buffer)]), forStylizer);
       if (epoch === photoEpoch) return true;
       await stylizer.setPhotoNetwork(null, []);
       return false;

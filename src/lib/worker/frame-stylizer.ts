@@ -14,6 +14,10 @@ import {
   type Generator
 } from '$lib/ml';
 import type { KeyframeExample, RgbaImage } from '$lib/ml/types';
+import type { TunedPhotoNetwork } from './api';
+
+/** The step the photo network's frames are stylized at: its weights never change, so its stroke layer never needs refreshing. */
+const PHOTO_STEP = 0;
 
 /**
  * Whether tfjs can draw a tensor onto a canvas here (WebGPU): draws four known pixels and reads them
@@ -111,13 +115,18 @@ export class FrameStylizer {
   }
 
   /**
-   * Sets the photo network (`.lbw`) and the painted keyframes at the size it was tuned on, in training
-   * order; null forgets it (full-size frames then come from the preview network, upsampled).
+   * Sets the photo network and the painted keyframes at the size it was tuned on, in training order;
+   * null forgets it (full-size frames then come from the preview network, upsampled).
    */
-  setPhotoNetwork(weights: Uint8Array | null, keyframes: KeyframeExample[] = []): void {
+  setPhotoNetwork(network: TunedPhotoNetwork | null, keyframes: KeyframeExample[] = []): void {
     this.photo?.generator.dispose();
     this.photo?.live.dispose();
-    this.photo = weights && keyframes.length > 0 ? { generator: generatorFromWeights(weights), keyframes, live: new LiveStylizer() } : null;
+    this.photo = null;
+    if (!network || keyframes.length === 0) return;
+    const generator = generatorFromWeights(network.weights);
+    const live = new LiveStylizer();
+    network.outputs.forEach((output, index) => keyframes[index] && live.primeKeyframeOutput(generator, keyframes[index].input, output, PHOTO_STEP));
+    this.photo = { generator, keyframes, live };
   }
 
   /** Forgets the weights, the photo network and the reference keyframes. */
@@ -173,7 +182,7 @@ export class FrameStylizer {
     const photo = this.photo;
     const photoSide = photo && photoWorkingSide(image, photo.keyframes[0].input, FULL_SIZE_WORKING_SIDE);
     const output = photo && photoSide
-      ? await stylizeFullSize(photo.live, photo.generator, photo.keyframes, image, step, { workingSide: photoSide })
+      ? await stylizeFullSize(photo.live, photo.generator, photo.keyframes, image, PHOTO_STEP, { workingSide: photoSide })
       : await stylizeFullSize(this.fullSize, generator, this.references, image, step);
     return bitmapOf(output);
   }

@@ -133,10 +133,10 @@ const api: StylizerApi = {
 
   stylizeFullSize: (frame) => oneAtATime(frame, (ready) => stylizer.stylizeFullSize(ready, weightsStep)),
 
-  async setPhotoNetwork(weights, keyframes) {
+  async setPhotoNetwork(network, keyframes) {
     // After the frame in hand, which may be a full-size frame using the network replaced here. No
     // masks, as with the preview's keyframes (client.ts), so both mix the network with the frame alike.
-    await frames.run(async () => stylizer.setPhotoNetwork(weights, keyframes.map(({ input, painting }) => ({ input, styled: painting }))));
+    await frames.run(async () => stylizer.setPhotoNetwork(network, keyframes.map(({ input, painting }) => ({ input, styled: painting }))));
   },
 
   gpuLost: () => gpuDeviceLost,

@@ -5,9 +5,9 @@
 // sit idle, so it stylizes preview frames too (a second preview lane, on WASM).
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
-import { Trainer, tunePhotoNetwork } from '$lib/ml';
+import { generatorFromWeights, stylize, Trainer, tunePhotoNetwork } from '$lib/ml';
 import type { KeyframeExample } from '$lib/ml/types';
-import type { StylizedFrame, TrainerApi, TrainingStatus, WeightsHandoff, WorkerKeyframe } from './api';
+import type { StylizedFrame, TrainerApi, TrainingStatus, TunedPhotoNetwork, WeightsHandoff, WorkerKeyframe } from './api';
 import { destroyGpuDevice, gpuDeviceLost, startBackend } from './backend-setup';
 import { FrameStylizer } from './frame-stylizer';
 import { OneAtATime } from './one-at-a-time';
@@ -58,6 +58,27 @@ let laneVersions = { weights: -1, keyframes: -1 };
 const laneFrames = new OneAtATime();
 /** Stops the photo network's fine-tune in progress, if any. */
 let photoTune: AbortController | null = null;
+
+/**
+ * The network in `weights` run on each of `inputs` (none for guided networks, which make their own),
+ * here where the core is idle, so the stylizing worker's first photo skips those passes.
+ */
+async function keyframeOutputs(weights: Uint8Array, inputs: ImageData[], signal: AbortSignal): Promise<ImageData[]> {
+  const generator = generatorFromWeights(weights);
+  try {
+    if (generator.config.guide) return [];
+    const outputs: ImageData[] = [];
+    for (const input of inputs) {
+      await laneFrames.idle();
+      if (signal.aborted) return [];
+      const { width, height, data } = await stylize(generator, input);
+      outputs.push(new ImageData(new Uint8ClampedArray(data), width, height));
+    }
+    return outputs;
+  } finally {
+    generator.dispose();
+  }
+}
 
 /** Stops the photo network's fine-tune: what it learns from, or the weights it started from, changed. */
 function stopPhotoTune(): void {
@@ -274,7 +295,10 @@ const api: TrainerApi = {
         },
         onStep: (done, steps) => onProgress({ done, steps })
       });
-      return weights && Comlink.transfer(weights, [weights.buffer]);
+      if (!weights) return null;
+      const tuned: TunedPhotoNetwork = { weights, outputs: await keyframeOutputs(weights, photoKeyframes.map(({ input }) => input), control.signal) };
+      if (control.signal.aborted) return null;
+      return Comlink.transfer(tuned, [weights.buffer, ...tuned.outputs.map((output) => output.data.buffer)]);
     } finally {
       if (photoTune === control) photoTune = null;
     }
