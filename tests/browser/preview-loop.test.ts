@@ -15,6 +15,14 @@ function solid(width: number, height: number, colour: string): Promise<ImageBitm
   return createImageBitmap(canvas);
 }
 
+/** A canvas on the page (shown at a CSS size when given), as the studio's preview is; remove it when done. */
+function pageCanvas(width?: string, height?: string): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  if (width && height) Object.assign(canvas.style, { width, height });
+  document.body.append(canvas);
+  return canvas;
+}
+
 /** A preview of `camera` at a 64-px working side that stylizes, one frame at a time, with `stylize`; `changes` replace any of that. */
 function previewOf(camera: FrameSource, stylize: PreviewDeps['stylize'], changes: Partial<PreviewDeps> = {}): PreviewDeps {
   return {
@@ -42,10 +50,7 @@ describe('PreviewLoop', () => {
   it('draws each stylized frame once, and the camera again while the original is shown', async () => {
     const camera = await solid(64, 48, 'rgb(0, 0, 255)');
     const styled = await solid(64, 48, 'rgb(255, 0, 0)');
-    const canvas = document.createElement('canvas');
-    canvas.style.width = '64px';
-    canvas.style.height = '48px';
-    document.body.append(canvas);
+    const canvas = pageCanvas('64px', '48px');
     let showOriginal = false;
     let answered = false;
     const loop = new PreviewLoop(
@@ -90,8 +95,7 @@ describe('PreviewLoop', () => {
 
   it('asks again at once when told new weights came, instead of waiting out the idle retry', async () => {
     const camera = await solid(64, 48, 'rgb(0, 0, 255)');
-    const canvas = document.createElement('canvas');
-    document.body.append(canvas);
+    const canvas = pageCanvas();
     const asked: number[] = [];
     let secondAsk: () => void = () => {};
     const asking = new Promise<void>((resolve) => (secondAsk = resolve));
@@ -121,8 +125,7 @@ describe('PreviewLoop', () => {
   it('says so when frames keep failing, and takes it back when one comes through', async () => {
     const camera = await solid(64, 48, 'rgb(0, 0, 255)');
     const styled = await solid(64, 48, 'rgb(255, 0, 0)');
-    const canvas = document.createElement('canvas');
-    document.body.append(canvas);
+    const canvas = pageCanvas();
     let failing = true;
     let asked = 0;
     const reports: (string | null)[] = [];
@@ -174,10 +177,7 @@ describe('PreviewLoop', () => {
     await playing;
     await first;
 
-    const canvas = document.createElement('canvas');
-    canvas.style.width = '64px';
-    canvas.style.height = '48px';
-    document.body.append(canvas);
+    const canvas = pageCanvas('64px', '48px');
     const loop = new PreviewLoop(canvas, previewOf(camera, () => Promise.resolve(null), { stylizing: () => false }));
     const context = canvas.getContext('2d', { willReadFrequently: true })!;
     let draws = 0;
